@@ -1,0 +1,57 @@
+# Lumi: `make run` starts everything, `make test` runs every test. Both set themselves up.
+PYTHON_BIN ?= $(shell command -v python3.10 || echo $(HOME)/.pyenv/versions/3.10.13/bin/python3.10)
+VENV := .venv
+PY := $(VENV)/bin/python
+RASA := $(VENV)/bin/rasa
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+export TF_CPP_MIN_LOG_LEVEL := 2
+export PYTHONHASHSEED := 0
+RASA_ARGS := --domain bot/domain --config config.yml
+MODEL := models/lumi.tar.gz
+SPACY := build/spacy/en/meta.json
+SPACY_INPUTS := content/en/entities.yml $(wildcard content/helplines/*.yml) bot/spacy_pipeline.py
+TRAIN_INPUTS := config.yml $(shell find bot/domain bot/data -name '*.yml' 2>/dev/null) $(wildcard bot/*.py) $(SPACY) \
+	content/en/safety_patterns.yml content/en/goals.yml
+
+.PHONY: run test setup train spacy eval eval-nlu eval-safety validate bench clean fixed-help lint
+
+run: setup $(MODEL)
+	$(PY) -m bot.launch
+
+setup: $(VENV)/.installed $(SPACY)
+
+$(VENV)/.installed: pyproject.toml constraints.txt
+	test -x $(PY) || $(PYTHON_BIN) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade "pip==24.2"
+	$(PY) -m pip install --quiet -c constraints.txt -e ".[dev]"
+	touch $@
+
+spacy: $(SPACY)
+$(SPACY): $(VENV)/.installed $(SPACY_INPUTS)
+	$(PY) -m bot.spacy_pipeline
+
+fixed-help: $(VENV)/.installed
+	$(PY) -m bot.fixed_help
+
+train: $(MODEL)
+$(MODEL): $(VENV)/.installed $(TRAIN_INPUTS)
+	$(RASA) train $(RASA_ARGS) --data bot/data --out models --fixed-model-name lumi
+	touch $@
+
+validate: setup
+	$(RASA) data validate $(RASA_ARGS) --data bot/data --fail-on-warnings
+
+test: setup $(MODEL)
+	$(PY) -m pytest -ra
+
+eval: eval-nlu eval-safety
+eval-nlu: setup $(MODEL)
+	$(PY) -m bot.evaluate nlu
+eval-safety: setup $(MODEL)
+	$(PY) -m bot.evaluate safety
+
+bench: setup $(MODEL)
+	$(PY) -m bot.benchmark
+
+clean:
+	rm -rf build models results .pytest_cache

@@ -1,0 +1,51 @@
+"""Sending Lumi's replies in the reply contract (DESIGN.md): a content item's text followed by
+its `custom` payload, and help contacts as text plus a `helplines` payload."""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Dict, List, Optional
+
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.content import Item, library, load_yaml
+from bot.helplines import directory, format_lines
+from bot.settings import get_settings
+
+
+@lru_cache(maxsize=8)
+def _messages(content_dir: Path, locale: str) -> Dict[str, Any]:
+    return load_yaml(content_dir / locale / "messages.yml")
+
+
+def messages(locale: str) -> Dict[str, Any]:
+    """Fixed short texts of a locale (content/<locale>/messages.yml)."""
+    return _messages(get_settings().content_dir, locale)
+
+
+def content_payload(item: Item, audience: str, urgent: bool = False) -> Dict[str, Any]:
+    return {
+        "content_id": item.id, "topic": item.topic, "kind": item.kind, "audience": audience,
+        "locale": item.locale, "urgent": urgent, "sources": library().sources_for(item),
+    }
+
+
+def send_item(dispatcher: CollectingDispatcher, item: Item, audience: str, urgent: bool = False,
+              buttons: Optional[List[Dict[str, str]]] = None, text: Optional[str] = None) -> None:
+    dispatcher.utter_message(text=text or item.text, buttons=buttons or [])
+    dispatcher.utter_message(json_message=content_payload(item, audience, urgent))
+
+
+def send_helplines(dispatcher: CollectingDispatcher, country: Optional[str], purpose: str, locale: str,
+                   urgent: bool = False) -> None:
+    """Help contacts for the country (international set when unknown, with an offer to pick
+    a country, asked after the help, never before)."""
+    texts = messages(locale)
+    found = directory().country(country)
+    lines = directory().lines_for(found.code, purpose)
+    intro = texts["helplines_intro_country"].format(country=found.name) if country else texts["helplines_intro"]
+    text = f"{intro}\n\n{format_lines(lines)}"
+    if not country:
+        text += f"\n\n{texts['ask_country']}"
+    dispatcher.utter_message(text=text)
+    dispatcher.utter_message(json_message={"helplines": lines, "country": found.code, "urgent": urgent})

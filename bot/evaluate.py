@@ -1,0 +1,154 @@
+"""Measures what matters on data the model never saw:
+  `python -m bot.evaluate nlu`     intent (topic) accuracy, goal and audience accuracy on
+                                   tests/data/nlu_holdout.yml
+  `python -m bot.evaluate safety`  crisis recall on tests/data/crisis_test.yml and false-alarm
+                                   rate on tests/data/ordinary_test.yml, for the safety net alone
+                                   and for the whole NLU (classifier + safety net)
+Results are printed and written to results/eval_<what>.json."""
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Any, Dict, List, Optional
+
+import spacy
+
+from bot.content import load_yaml
+from bot.settings import ROOT, get_settings
+
+DATA = ROOT / "tests" / "data"
+RESULTS = ROOT / "results"
+
+
+def load_messages(name: str) -> List[Dict[str, Any]]:
+    return load_yaml(DATA / name)["messages"]
+
+
+class Parser:
+    """The trained NLU, loaded once."""
+
+    def __init__(self, model: Path) -> None:
+        from rasa.core.agent import Agent
+
+        self.agent = Agent.load(str(model))
+
+    def parse(self, texts: List[str]) -> List[Dict[str, Any]]:
+        async def run() -> List[Dict[str, Any]]:
+            return [await self.agent.parse_message(t) for t in texts]
+
+        return asyncio.run(run())
+
+
+def entity(parsed: Dict[str, Any], name: str) -> Optional[str]:
+    return next((e["value"] for e in parsed.get("entities", []) if e["entity"] == name), None)
+
+
+def topic_of_intent(intent: str) -> str:
+    return "crisis" if intent.startswith("crisis_") else intent
+
+
+def evaluate_nlu(parser: Parser) -> Dict[str, Any]:
+    rows = load_messages("nlu_holdout.yml")
+    parsed = parser.parse([r["text"] for r in rows])
+    intent_ok = goal_ok = goal_n = aud_ok = aud_n = topic_ok = 0
+    confusions: Counter = Counter()
+    for row, result in zip(rows, parsed):
+        predicted = result["intent"]["name"]
+        intent_ok += predicted == row["intent"]
+        topic_ok += topic_of_intent(predicted) == topic_of_intent(row["intent"])
+        if predicted != row["intent"]:
+            confusions[(row["intent"], predicted)] += 1
+        if row.get("goal"):
+            goal_n += 1
+            goal_ok += entity(result, "goal") == row["goal"]
+        if row.get("audience") in ("parent", "educator"):
+            aud_n += 1
+            aud_ok += entity(result, "audience") == row["audience"]
+    n = len(rows)
+    return {
+        "messages": n,
+        "intent_accuracy": round(intent_ok / n, 4),
+        "topic_accuracy": round(topic_ok / n, 4),
+        "goal_accuracy": round(goal_ok / goal_n, 4) if goal_n else None,
+        "audience_accuracy": round(aud_ok / aud_n, 4) if aud_n else None,
+        "top_confusions": [f"{a} -> {b}: {c}" for (a, b), c in confusions.most_common(10)],
+    }
+
+
+def safety_rates(flags_crisis: List[bool], flags_ordinary: List[bool]) -> Dict[str, float]:
+    return {
+        "crisis_recall": round(sum(flags_crisis) / len(flags_crisis), 4),
+        "false_alarm_rate": round(sum(flags_ordinary) / len(flags_ordinary), 4),
+    }
+
+
+def evaluate_safety_net(crisis: List[Dict[str, Any]], ordinary: List[Dict[str, Any]]) -> Dict[str, Any]:
+    from bot.safety_net import SafetyPatterns
+
+    nlp = spacy.load(get_settings().spacy_dir / "en")
+    patterns = SafetyPatterns.load(nlp, "en")
+    return {
+        **safety_rates([patterns.check(r["text"]) is not None for r in crisis],
+                       [patterns.check(r["text"]) is not None for r in ordinary]),
+        "missed": [r["text"] for r in crisis if patterns.check(r["text"]) is None],
+        "false_alarms": [r["text"] for r in ordinary if patterns.check(r["text"]) is not None],
+    }
+
+
+def evaluate_system(parser: Parser, crisis: List[Dict[str, Any]], ordinary: List[Dict[str, Any]]) -> Dict[str, Any]:
+    def urgent(rows: List[Dict[str, Any]]) -> List[bool]:
+        return [r["intent"]["name"].startswith("crisis_") for r in parser.parse([x["text"] for x in rows])]
+
+    flags_c, flags_o = urgent(crisis), urgent(ordinary)
+    return {
+        **safety_rates(flags_c, flags_o),
+        "missed": [r["text"] for r, f in zip(crisis, flags_c) if not f],
+        "false_alarms": [r["text"] for r, f in zip(ordinary, flags_o) if f],
+    }
+
+
+def evaluate_safety(parser: Optional[Parser], split: str = "test") -> Dict[str, Any]:
+    crisis, ordinary = load_messages(f"crisis_{split}.yml"), load_messages(f"ordinary_{split}.yml")
+    report: Dict[str, Any] = {"crisis_messages": len(crisis), "ordinary_messages": len(ordinary),
+                              "safety_net_only": evaluate_safety_net(crisis, ordinary)}
+    if parser is not None:
+        report["system"] = evaluate_system(parser, crisis, ordinary)
+    return report
+
+
+def write(name: str, report: Dict[str, Any]) -> None:
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / f"eval_{name}.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
+
+
+def main(argv: Optional[List[str]] = None) -> None:
+    args = argv if argv is not None else sys.argv[1:]
+    what = args[0] if args else "nlu"
+    model = ROOT / "models" / "lumi.tar.gz"
+    if what == "nlu":
+        report = evaluate_nlu(Parser(model))
+        print(f"NLU hold-out ({report['messages']} messages never used in training):")
+        for key in ("intent_accuracy", "topic_accuracy", "goal_accuracy", "audience_accuracy"):
+            print(f"  {key:18} {report[key]}")
+        print("  most frequent confusions:", *report["top_confusions"], sep="\n    ")
+    elif what == "safety":
+        split = args[1] if len(args) > 1 else "test"
+        report = evaluate_safety(Parser(model), split)
+        for layer in ("safety_net_only", "system"):
+            r = report[layer]
+            print(f"{layer:16} crisis recall {r['crisis_recall']:.3f} on {report['crisis_messages']} messages, "
+                  f"false alarms {r['false_alarm_rate']:.3f} on {report['ordinary_messages']}")
+            for text in r["missed"]:
+                print(f"  MISSED: {text}")
+            for text in r["false_alarms"]:
+                print(f"  false alarm: {text}")
+    else:
+        raise SystemExit("usage: python -m bot.evaluate nlu|safety [dev|test]")
+    write(what, report)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,59 @@
+"""`make run`: starts the action server (5055), the Rasa server (5005, REST + Lumi web channel)
+and the web page/widget server, and stops them all together on Ctrl-C."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import List
+
+from bot.settings import ROOT, get_settings
+
+BIN = Path(sys.executable).parent
+
+
+def commands() -> List[List[str]]:
+    settings = get_settings()
+    origins = list(settings.allowed_origins)
+    return [
+        [str(BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", "5055"],
+        [str(BIN / "rasa"), "run", "--model", "models/lumi.tar.gz", "--endpoints", "bot/endpoints.yml",
+         "--credentials", "bot/credentials.yml", "--port", "5005", "--cors", *origins],
+        [sys.executable, "-m", "bot.web_server"],
+    ]
+
+
+def main() -> None:
+    env = {**os.environ, "SQLALCHEMY_SILENCE_UBER_WARNING": "1", "TF_CPP_MIN_LOG_LEVEL": "2"}
+    processes = [subprocess.Popen(cmd, cwd=ROOT, env=env) for cmd in commands() if _wanted(cmd)]
+    print(f"Lumi is starting: Rasa on http://localhost:5005, actions on :5055, "
+          f"web page on http://localhost:{get_settings().web_port}/ (Ctrl-C stops everything)", flush=True)
+
+    def stop(*_: object) -> None:
+        for process in processes:
+            if process.poll() is None:
+                process.terminate()
+        for process in processes:
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        sys.exit(0)
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    while all(p.poll() is None for p in processes):
+        time.sleep(1)
+    print("a Lumi process stopped; stopping the others", file=sys.stderr)
+    stop()
+
+
+def _wanted(cmd: List[str]) -> bool:
+    return not (cmd[-1] == "bot.web_server" and not (ROOT / "bot" / "web_server.py").exists())
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,93 @@
+"""Vetted phrase patterns, written by people in a small readable notation and compiled to
+spaCy `Matcher` rules that match on lemmas, so "threatened", "threatens" and "threaten" are
+one word to the safety net.
+
+Notation (tokens separated by spaces):
+  word        the word or any of its forms (matched on lemma, or on the word as written)
+  (a|b|c)     any one of the words; an alternative of several words, "(no one|nobody)",
+              or an exact form "(=going|want)" expands the pattern into one variant each
+  word?       optional word; (a|b)? optional choice
+  =word       exactly this form (lowercase), not its other forms
+  ~           up to three words of anything
+  *           any number of words (use sparingly)
+Multi-token words like "i'll" or "don't" are split the way the tokenizer splits them.
+"""
+from __future__ import annotations
+
+import itertools
+import re
+from typing import Any, Dict, Iterable, List, Tuple
+
+from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.tokens import Doc
+
+TokenSpec = Dict[str, Any]
+# groups that need one variant per alternative: several words, or an exact "=form"
+_MULTIWORD_GROUP = re.compile(r"\(([^()]*[\s=][^()]*)\)(\??)")
+
+
+def expand(pattern: str) -> List[str]:
+    """One pattern per choice of the multi-word alternatives it contains."""
+    groups = list(_MULTIWORD_GROUP.finditer(pattern))
+    if not groups:
+        return [pattern]
+    options = [m.group(1).split("|") + ([""] if m.group(2) else []) for m in groups]
+    variants = []
+    for choice in itertools.product(*options):
+        text, last = [], 0
+        for match, alternative in zip(groups, choice):
+            text += [pattern[last:match.start()], alternative]
+            last = match.end()
+        text.append(pattern[last:])
+        variants.append(" ".join("".join(text).split()))
+    return variants
+
+
+def _forms(nlp: Language, word: str) -> List[List[str]]:
+    """The tokens of `word` as the pipeline splits it, each with its lemma and lowercase form."""
+    doc = nlp(word.lower())
+    return [sorted({t.lower_, t.lemma_.lower(), t.text}) for t in doc]
+
+
+def compile_pattern(nlp: Language, pattern: str) -> List[TokenSpec]:
+    specs: List[TokenSpec] = []
+    for raw in pattern.split():
+        if raw == "~":
+            specs += [{"OP": "?"}] * 3
+            continue
+        if raw == "*":
+            specs.append({"OP": "*"})
+            continue
+        optional = raw.endswith("?") and len(raw) > 1
+        word = raw[:-1] if optional else raw
+        if word.startswith("=") and len(word) > 1:
+            spec = {"LOWER": word[1:]}
+            specs.append({**spec, "OP": "?"} if optional else spec)
+            continue
+        if word.startswith("(") and word.endswith(")"):
+            alternatives = [w for w in word[1:-1].split("|") if w]
+            forms = sorted({form for alt in alternatives for token in _forms(nlp, alt) for form in token})
+            spec: TokenSpec = {"LEMMA": {"IN": forms}}
+            specs.append({**spec, "OP": "?"} if optional else spec)
+            continue
+        for token_forms in _forms(nlp, word):
+            spec = {"LEMMA": {"IN": token_forms}}
+            specs.append({**spec, "OP": "?"} if optional else spec)
+    return specs
+
+
+def build_matcher(nlp: Language, groups: Dict[str, Iterable[str]]) -> Matcher:
+    """One matcher; each group's patterns are added under the group's name."""
+    matcher = Matcher(nlp.vocab)
+    for name, patterns in groups.items():
+        compiled = [compile_pattern(nlp, variant) for p in patterns for variant in expand(p)]
+        if compiled:
+            matcher.add(name, compiled)
+    return matcher
+
+
+def matches(matcher: Matcher, doc: Doc) -> List[Tuple[str, int, int]]:
+    """(group, start, end) for every match, in text order."""
+    vocab = doc.vocab
+    return sorted(((vocab.strings[m], s, e) for m, s, e in matcher(doc)), key=lambda x: (x[1], x[2]))

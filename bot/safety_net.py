@@ -1,0 +1,139 @@
+"""The deterministic safety net: a Rasa NLU component that matches vetted, lemma-aware
+patterns (content/<locale>/safety_patterns.yml) so that a classifier's miss is never a
+child's miss. A match marks the message urgent with its sub-type (an `urgent_subtype`
+entity) and routes it to the urgent intent `crisis_<subtype>`; the safe word ("help", "sos")
+routes to `safe_word` whatever the classifier thought."""
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Text, Tuple
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.utils.spacy_utils import SpacyModel, SpacyNLP
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from bot.content import load_yaml
+from bot.patterns import build_matcher, matches
+from bot.settings import get_settings
+
+logger = logging.getLogger(__name__)
+
+SUBTYPE_PRIORITY = ("immediate_danger", "self_harm", "exploitation", "sextortion", "ongoing_abuse")
+_PUNCT = re.compile(r"[^\w\s]")
+
+
+class SafetyPatterns:
+    """The compiled patterns of one locale; usable without Rasa (the CLI, tests, the eval)."""
+
+    def __init__(self, nlp: Language, spec: Dict[str, Any]) -> None:
+        self.nlp = nlp
+        self.safe_words = {self._normalise(w) for w in spec.get("safe_words", [])}
+        self.danger = build_matcher(nlp, {k: v.get("patterns", []) for k, v in spec["subtypes"].items()})
+        self.guards = build_matcher(nlp, {"guard": spec.get("guards", [])})
+        self.guard_window = int(spec.get("guard_window", 8))
+
+    @staticmethod
+    def _normalise(text: str) -> str:
+        return " ".join(_PUNCT.sub(" ", text.lower()).split())
+
+    @classmethod
+    def load(cls, nlp: Language, locale: str, content_dir: Optional[Path] = None) -> "SafetyPatterns":
+        content_dir = content_dir or get_settings().content_dir
+        return cls(nlp, load_yaml(content_dir / locale / "safety_patterns.yml"))
+
+    def is_safe_word(self, text: str) -> bool:
+        return self._normalise(text) in self.safe_words
+
+    def _guarded(self, doc: Doc, start: int, guards: List[Tuple[str, int, int]]) -> bool:
+        """A hypothetical or educational frame ("what if someone...", "how do I protect...")
+        just before the match, in the same sentence, makes it not a disclosure."""
+        for _, g_start, g_end in guards:
+            if g_end <= start + 1 and start - g_end <= self.guard_window:
+                between = doc[g_end:start]
+                if not any(t.text in {".", "!", "?", "\n"} for t in between):
+                    return True
+        return False
+
+    def detect(self, doc: Doc) -> Optional[str]:
+        """The urgent sub-type this message discloses, or None."""
+        guards = matches(self.guards, doc)
+        found = {name for name, start, _ in matches(self.danger, doc) if not self._guarded(doc, start, guards)}
+        for subtype in SUBTYPE_PRIORITY:
+            if subtype in found:
+                return subtype
+        return None
+
+    def check(self, text: str) -> Optional[str]:
+        return self.detect(self.nlp(text.lower()))
+
+
+@DefaultV1Recipe.register(
+    DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False, model_from="SpacyNLP"
+)
+class SafetyNet(GraphComponent):
+    """Overrides the classifier when a vetted danger pattern or the safe word matches."""
+
+    @classmethod
+    def required_components(cls) -> List[type]:
+        return [SpacyNLP]
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {"locale": "en"}
+
+    def __init__(self, config: Dict[Text, Any]) -> None:
+        self.locale = config["locale"]
+        self._patterns: Optional[SafetyPatterns] = None
+
+    @classmethod
+    def create(
+        cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "SafetyNet":
+        return cls(config)
+
+    def _get_patterns(self, nlp: Language) -> SafetyPatterns:
+        if self._patterns is None:
+            self._patterns = SafetyPatterns.load(nlp, self.locale)
+        return self._patterns
+
+    def process(self, messages: List[Message], model: SpacyModel) -> List[Message]:
+        patterns = self._get_patterns(model.model)
+        for message in messages:
+            text = message.get(TEXT) or ""
+            if text.startswith("/"):
+                continue  # a button payload, not something the user wrote
+            if patterns.is_safe_word(text):
+                self._route(message, "safe_word")
+                continue
+            doc = message.get("text_spacy_doc") or model.model(text.lower())
+            subtype = patterns.detect(doc)
+            if subtype:
+                self._route(message, f"crisis_{subtype}")
+                entities = message.get(ENTITIES, []) + [
+                    {"entity": "urgent_subtype", "value": subtype, "start": 0, "end": len(text),
+                     "extractor": "SafetyNet", "confidence": 1.0}
+                ]
+                message.set(ENTITIES, entities, add_to_output=True)
+        return messages
+
+    @staticmethod
+    def _route(message: Message, intent: str) -> None:
+        current = (message.get(INTENT) or {}).get("name")
+        if current == intent:
+            return
+        ranking = message.get(INTENT_RANKING_KEY) or []
+        message.set(INTENT, {"name": intent, "confidence": 1.0}, add_to_output=True)
+        message.set(
+            INTENT_RANKING_KEY, [{"name": intent, "confidence": 1.0}] + [r for r in ranking if r.get("name") != intent],
+            add_to_output=True,
+        )
+        logger.info("safety net routed a message to %s (classifier said %s)", intent, current)
