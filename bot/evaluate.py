@@ -110,8 +110,17 @@ def evaluate_system(parser: Parser, crisis: List[Dict[str, Any]], ordinary: List
     }
 
 
+SAFETY_SPLITS = {
+    "test": ("final/crisis_test.yml", "final/ordinary_test.yml"),  # never used while writing patterns
+    "dev": ("crisis_dev.yml", "ordinary_dev.yml"),
+    "dev2": ("crisis_dev2.yml", "ordinary_dev2.yml"),
+    "dev3": ("crisis_dev3.yml", "ordinary_dev3.yml"),
+}
+
+
 def evaluate_safety(parser: Optional[Parser], split: str = "test") -> Dict[str, Any]:
-    crisis, ordinary = load_messages(f"crisis_{split}.yml"), load_messages(f"ordinary_{split}.yml")
+    crisis_file, ordinary_file = SAFETY_SPLITS[split]
+    crisis, ordinary = load_messages(crisis_file), load_messages(ordinary_file)
     report: Dict[str, Any] = {"crisis_messages": len(crisis), "ordinary_messages": len(ordinary),
                               "safety_net_only": evaluate_safety_net(crisis, ordinary)}
     if parser is not None:

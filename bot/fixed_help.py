@@ -21,7 +21,6 @@ RESPONSES = {
     # response name: (text key in messages.yml, helpline purpose, urgent)
     "utter_urgent_fallback": ("urgent_fallback", "general", True),
     "utter_service_unavailable": ("service_unavailable", "general", False),
-    "utter_helplines": ("helplines_intro", "general", False),
 }
 
 

@@ -50,38 +50,47 @@ def _forms(nlp: Language, word: str) -> List[List[str]]:
     return [sorted({t.lower_, t.lemma_.lower(), t.text}) for t in doc]
 
 
-def compile_pattern(nlp: Language, pattern: str) -> List[TokenSpec]:
-    specs: List[TokenSpec] = []
-    for raw in pattern.split():
-        if raw == "~":
-            specs += [{"OP": "?"}] * 3
-            continue
-        if raw == "*":
-            specs.append({"OP": "*"})
-            continue
-        optional = raw.endswith("?") and len(raw) > 1
-        word = raw[:-1] if optional else raw
-        if word.startswith("=") and len(word) > 1:
-            spec = {"LOWER": word[1:]}
-            specs.append({**spec, "OP": "?"} if optional else spec)
-            continue
-        if word.startswith("(") and word.endswith(")"):
-            alternatives = [w for w in word[1:-1].split("|") if w]
-            forms = sorted({form for alt in alternatives for token in _forms(nlp, alt) for form in token})
-            spec: TokenSpec = {"LEMMA": {"IN": forms}}
-            specs.append({**spec, "OP": "?"} if optional else spec)
-            continue
-        for token_forms in _forms(nlp, word):
-            spec = {"LEMMA": {"IN": token_forms}}
-            specs.append({**spec, "OP": "?"} if optional else spec)
-    return specs
+def _word_specs(nlp: Language, word: str, optional: bool) -> List[TokenSpec]:
+    """The token specs for one word as the tokenizer splits it ("whats" is "what" + "s")."""
+    extra = {"OP": "?"} if optional else {}
+    return [{"LEMMA": {"IN": forms}, **extra} for forms in _forms(nlp, word)]
+
+
+def _options(nlp: Language, raw: str) -> List[List[TokenSpec]]:
+    """The alternative token sequences one notation token stands for."""
+    if raw == "~":
+        return [[{"OP": "?"}] * 3]
+    if raw == "*":
+        return [[{"OP": "*"}]]
+    optional = raw.endswith("?") and len(raw) > 1
+    word = raw[:-1] if optional else raw
+    extra = {"OP": "?"} if optional else {}
+    if word.startswith("=") and len(word) > 1:
+        return [[{"LOWER": word[1:], **extra}]]
+    if not (word.startswith("(") and word.endswith(")")):
+        return [_word_specs(nlp, word, optional)]
+    alternatives = [w for w in word[1:-1].split("|") if w]
+    single = [alt for alt in alternatives if len(_forms(nlp, alt)) == 1]
+    options = []
+    if single:
+        forms = sorted({form for alt in single for form in _forms(nlp, alt)[0]})
+        options.append([{"LEMMA": {"IN": forms}, **extra}])
+    # an alternative the tokenizer splits ("whats", "can't") becomes its own sequence
+    options += [_word_specs(nlp, alt, optional) for alt in alternatives if alt not in single]
+    return options
+
+
+def compile_pattern(nlp: Language, pattern: str) -> List[List[TokenSpec]]:
+    """Matcher patterns (one per combination of multi-token alternatives) for one variant."""
+    per_token = [_options(nlp, raw) for raw in pattern.split()]
+    return [[spec for option in combination for spec in option] for combination in itertools.product(*per_token)]
 
 
 def build_matcher(nlp: Language, groups: Dict[str, Iterable[str]]) -> Matcher:
     """One matcher; each group's patterns are added under the group's name."""
     matcher = Matcher(nlp.vocab)
     for name, patterns in groups.items():
-        compiled = [compile_pattern(nlp, variant) for p in patterns for variant in expand(p)]
+        compiled = [specs for p in patterns for variant in expand(p) for specs in compile_pattern(nlp, variant)]
         if compiled:
             matcher.add(name, compiled)
     return matcher

@@ -39,6 +39,7 @@ class SafetyPatterns:
         self.danger = build_matcher(nlp, {k: v.get("patterns", []) for k, v in spec["subtypes"].items()})
         self.guards = build_matcher(nlp, {"guard": spec.get("guards", [])})
         self.guard_window = int(spec.get("guard_window", 8))
+        self.unguarded = set(spec.get("unguarded", []))
 
     @staticmethod
     def _normalise(text: str) -> str:
@@ -65,7 +66,10 @@ class SafetyPatterns:
     def detect(self, doc: Doc) -> Optional[str]:
         """The urgent sub-type this message discloses, or None."""
         guards = matches(self.guards, doc)
-        found = {name for name, start, _ in matches(self.danger, doc) if not self._guarded(doc, start, guards)}
+        found = {
+            name for name, start, _ in matches(self.danger, doc)
+            if name in self.unguarded or not self._guarded(doc, start, guards)
+        }
         for subtype in SUBTYPE_PRIORITY:
             if subtype in found:
                 return subtype
