@@ -144,4 +144,4 @@ def totals(engine: Engine, group_by: Tuple[str, ...], start: datetime, end: date
         query = query.where(usage_counts.c.site == site)
     query = query.group_by(*columns)
     with engine.connect() as connection:
-        return {tuple(row[:-1]): int(row[-1]) for row in connection.execute(query)}
+        return {tuple(row[:-1]): int(row[-1]) for row in connection.execute(query) if row[-1] is not None}
