@@ -38,7 +38,9 @@ def silent_custom_action(tracker: DialogueStateTracker, custom_actions: List[str
             return None
         if isinstance(event, ActionExecuted) and action_name is None:
             name = event.action_name or ""
-            if name not in custom_actions:
+            # `policy` is set only on actions the running bot executed; actions replayed
+            # from stories (e.g. in `rasa test`, which never calls the action server) have none
+            if name not in custom_actions or event.policy is None:
                 return None
             action_name = name
     return None

@@ -1,0 +1,196 @@
+"""End to end over HTTP: the Rasa server (REST and Lumi's web channel) with the action server,
+as `make run` starts them. One pair of servers for the whole module; the last tests stop the
+action server to show that help still gets through."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Any, Dict, List, Optional
+
+import pytest
+
+from tests.conftest import ROOT
+
+RASA_PORT, ACTION_PORT = 15005, 15055
+BIN = Path(sys.executable).parent
+PII = ["Jessica Miller", "jessica.miller@example.com", "+44 7700 900123", "12 Acacia Avenue"]
+
+
+def post(path: str, body: Dict[str, Any], origin: Optional[str] = None) -> Any:
+    request = urllib.request.Request(f"http://127.0.0.1:{RASA_PORT}{path}", data=json.dumps(body).encode(),
+                                     headers={"Content-Type": "application/json", **({"Origin": origin} if origin else {})})
+    try:
+        with urllib.request.urlopen(request, timeout=60) as reply:
+            return json.loads(reply.read())
+    except urllib.error.HTTPError as error:
+        return {"status": error.code, "body": json.loads(error.read() or b"null")}
+
+
+def say(sender: str, message: str, metadata: Optional[Dict[str, str]] = None) -> List[Dict[str, Any]]:
+    body = {"sender": sender, "message": message, **({"metadata": metadata} if metadata else {})}
+    return post("/webhooks/rest/webhook", body)
+
+
+def content(replies: List[Dict[str, Any]]) -> Dict[str, Any]:
+    found = [r["custom"] for r in replies if "custom" in r and "content_id" in r["custom"]]
+    assert found, replies
+    return found[0]
+
+
+def helplines(replies: List[Dict[str, Any]]) -> Dict[str, Any]:
+    found = [r["custom"] for r in replies if "custom" in r and "helplines" in r["custom"]]
+    assert found, replies
+    return found[0]
+
+
+@pytest.fixture(scope="module")
+def servers(trained_model, tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("servers")
+    endpoints = tmp / "endpoints.yml"
+    endpoints.write_text(f'action_endpoint:\n  url: "http://localhost:{ACTION_PORT}/webhook"\n'
+                         "event_broker:\n  type: bot.stats_broker.StatsEventBroker\n")
+    env = {**os.environ, "LUMI_STATS_URL": f"sqlite:///{tmp / 'stats.db'}", "LUMI_ALLOWED_ORIGINS": "http://localhost:8080"}
+    log = (tmp / "rasa.log").open("w")
+    actions = subprocess.Popen([str(BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(ACTION_PORT)],
+                               cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    rasa = subprocess.Popen([str(BIN / "rasa"), "run", "--model", str(trained_model), "--endpoints", str(endpoints),
+                             "--credentials", "bot/credentials.yml", "--port", str(RASA_PORT)],
+                            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline:
+        try:
+            if say("warmup", "hi"):
+                break
+        except OSError:
+            pass
+        if rasa.poll() is not None:
+            pytest.fail(f"rasa exited: {(tmp / 'rasa.log').read_text()[-2000:]}")
+        time.sleep(2)
+    else:
+        pytest.fail("the Rasa server did not answer within 240 s")
+    yield {"actions": actions, "rasa": rasa, "db": tmp / "stats.db", "log": tmp / "rasa.log"}
+    for process in (rasa, actions):
+        if process.poll() is None:
+            process.send_signal(signal.SIGINT)
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+@pytest.mark.parametrize("message,topic", [
+    ("what is a loverboy?", "loverboy"),
+    ("what is grooming?", "grooming"),
+    ("what is cyberbullying", "cyberbullying"),
+    ("what is sextortion", "sextortion"),
+    ("what is cyberstalking?", "cyberstalking"),
+    ("what does a healthy relationship look like", "healthy_relationships"),
+    ("who can i talk to about something that happened online", "getting_help"),
+    ("how do i make my instagram account private", "online_safety"),
+])
+def test_each_topic_is_answered_with_its_content_and_the_contract(servers, message, topic):
+    payload = content(say(f"topic-{topic}", message))
+    assert payload["topic"] == topic and payload["urgent"] is False and payload["sources"]
+    assert payload["locale"] == "en" and payload["audience"] == "teen"
+
+
+def test_a_long_story_is_understood(servers):
+    story = ("I met this guy on Insta, he's really sweet, he told me to keep our chats secret and now he wants "
+             "me to add him on another app where the messages disappear")
+    assert content(say("story", story))["topic"] == "grooming"
+
+
+def test_a_parent_gets_an_answer_written_for_parents(servers):
+    payload = content(say("parent", "my daughter is 13 and chats with a man she met in a game, how can i protect her"))
+    assert payload["audience"] == "parent" and payload["topic"] == "grooming"
+
+
+def test_follow_ups_stay_on_the_topic(servers):
+    assert content(say("follow", "what is grooming?"))["kind"] == "definition"
+    assert content(say("follow", "what should I do?"))["topic"] == "grooming"
+    follow = content(say("follow", "how do i tell if it's happening?"))
+    assert (follow["topic"], follow["kind"]) == ("grooming", "warning_signs")
+
+
+@pytest.mark.parametrize("message,kind", [
+    ("he says he'll send my pics to everyone if I don't pay", "sextortion"),
+    ("I took some pills", "self_harm"),
+    ("my boyfriend makes me do stuff with his friends", "exploitation"),
+])
+def test_disclosures_get_the_urgent_path_with_help(servers, message, kind):
+    replies = say(f"urgent-{kind}", message, )
+    payload = content(replies)
+    assert payload["urgent"] is True and payload["kind"] == kind
+    assert helplines(replies)["helplines"]
+
+
+@pytest.mark.parametrize("country,number", [("ES", "017"), ("US", "988")])
+def test_help_contacts_follow_the_country(servers, country, number):
+    sender = f"country-{country}"
+    say(sender, f"I'm in {'Spain' if country == 'ES' else 'the United States'}")
+    replies = say(sender, "where do I get help?")
+    contacts = helplines(replies)
+    assert contacts["country"] == country
+    assert number in json.dumps(contacts)
+
+
+def test_the_web_channel_takes_metadata(servers):
+    replies = post("/webhooks/lumi/webhook", {"sender": "widget1", "message": "how do i report sextortion",
+                                                "metadata": {"audience": "parent", "country": "ES", "site": "school-42"}},
+                   origin="http://localhost:8080")
+    with_content = [r for r in replies if "content_id" in r.get("custom", {})]
+    assert with_content and with_content[0]["text"] and with_content[0]["custom"]["audience"] == "parent"
+
+
+def test_the_web_channel_answers_an_overlong_message_kindly(servers):
+    replies = post("/webhooks/lumi/webhook", {"sender": "widget2", "message": "a" * 5000}, origin="http://localhost:8080")
+    assert "shorter" in replies[0]["text"]
+
+
+def test_the_web_channel_refuses_other_origins(servers):
+    reply = post("/webhooks/lumi/webhook", {"sender": "w3", "message": "hi"}, origin="https://evil.example")
+    assert reply["status"] == 403
+
+
+def test_statistics_never_hold_personal_data_or_the_sender(servers):
+    sender = "privacy-sender-7f3a"
+    for message in (f"hi, my name is {PII[0]}", f"my email is {PII[1]} and my phone is {PII[2]}",
+                    f"I live at {PII[3]}, what is grooming?", "help"):
+        say(sender, message, {"site": "school-42"})
+    time.sleep(4)  # the writer flushes every 2 s
+    connection = sqlite3.connect(servers["db"])
+    tables = [r[0] for r in connection.execute("select name from sqlite_master where type='table'")]
+    dump = []
+    for table in tables:
+        dump += [json.dumps(row, default=str) for row in connection.execute(f"select * from {table}")]
+    everything = "\n".join(dump)
+    assert "content_served" in everything and "school-42" in everything  # the counts are there...
+    for secret in PII + [sender, "Jessica", "Acacia", "7700"]:
+        assert secret not in everything  # ...and nothing personal is
+
+
+def test_the_server_log_holds_no_message_text(servers):
+    log = servers["log"].read_text()
+    for secret in PII:
+        assert secret not in log
+
+
+def test_with_the_action_server_down_an_urgent_message_still_gets_help(servers):
+    servers["actions"].send_signal(signal.SIGINT)
+    servers["actions"].wait(timeout=20)
+    replies = say("down-1", "I took some pills", {"country": "GB"})
+    contacts = helplines(replies)
+    assert contacts["urgent"] is True and any("999" in (line["phone"] or "") for line in contacts["helplines"])
+
+
+def test_with_the_action_server_down_other_messages_get_an_honest_reply_with_help(servers):
+    replies = say("down-2", "what is grooming?")
+    assert "can't reach" in replies[0]["text"] and helplines(replies)["helplines"]
