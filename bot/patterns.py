@@ -8,6 +8,7 @@ Notation (tokens separated by spaces):
               or an exact form "(=going|want)" expands the pattern into one variant each
   word?       optional word; (a|b)? optional choice
   =word       exactly this form (lowercase), not its other forms
+  !(a|b)      one word that is none of these (and not their other forms)
   ~           up to three words of anything
   *           any number of words (use sparingly)
 Multi-token words like "i'll" or "don't" are split the way the tokenizer splits them.
@@ -65,6 +66,9 @@ def _options(nlp: Language, raw: str) -> List[List[TokenSpec]]:
     optional = raw.endswith("?") and len(raw) > 1
     word = raw[:-1] if optional else raw
     extra = {"OP": "?"} if optional else {}
+    if word.startswith("!(") and word.endswith(")"):
+        forms = sorted({form for alt in word[2:-1].split("|") if alt for token in _forms(nlp, alt) for form in token})
+        return [[{"LEMMA": {"NOT_IN": forms}, **extra}]]
     if word.startswith("=") and len(word) > 1:
         return [[{"LOWER": word[1:], **extra}]]
     if not (word.startswith("(") and word.endswith(")")):

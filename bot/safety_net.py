@@ -40,6 +40,9 @@ class SafetyPatterns:
         self.guards = build_matcher(nlp, {"guard": spec.get("guards", [])})
         self.guard_window = int(spec.get("guard_window", 8))
         self.unguarded = set(spec.get("unguarded", []))
+        past = spec.get("past") or {}
+        self.past_subtypes = set(past.get("subtypes", []))
+        self.past = build_matcher(nlp, {"past": past.get("markers", []), "present": past.get("present", [])})
 
     @staticmethod
     def _normalise(text: str) -> str:
@@ -70,6 +73,10 @@ class SafetyPatterns:
             name for name, start, _ in matches(self.danger, doc)
             if name in self.unguarded or not self._guarded(doc, start, guards)
         }
+        if found & self.past_subtypes:
+            tense = {name for name, _, _ in matches(self.past, doc)}
+            if "past" in tense and "present" not in tense:
+                found -= self.past_subtypes
         for subtype in SUBTYPE_PRIORITY:
             if subtype in found:
                 return subtype
