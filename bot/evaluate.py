@@ -31,8 +31,12 @@ class Parser:
     """The trained NLU, loaded once."""
 
     def __init__(self, model: Path) -> None:
-        from rasa.core.agent import Agent
+        import logging
 
+        from rasa.core.agent import Agent
+        from rasa.utils.log_utils import configure_structlog
+
+        configure_structlog(logging.WARNING)  # Rasa's debug logs would print every message
         self.agent = Agent.load(str(model))
 
     def parse(self, texts: List[str]) -> List[Dict[str, Any]]:
