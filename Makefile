@@ -1,5 +1,7 @@
 # Lumi: `make run` starts everything, `make test` runs every test. Both set themselves up.
-PYTHON_BIN ?= $(shell command -v python3.10 || echo $(HOME)/.pyenv/versions/3.10.13/bin/python3.10)
+# a Python 3.10 that really runs (a pyenv shim may exist without being usable)
+PYTHON_BIN ?= $(shell for p in python3.10 $(HOME)/.pyenv/versions/3.10*/bin/python3.10 /usr/bin/python3.10; do \
+	$$p -c 'import sys; assert sys.version_info[:2] == (3, 10)' >/dev/null 2>&1 && { echo $$p; break; }; done)
 VENV := .venv
 PY := $(VENV)/bin/python
 RASA := $(VENV)/bin/rasa
@@ -22,6 +24,7 @@ run: setup $(MODEL)
 setup: $(VENV)/.installed $(SPACY)
 
 $(VENV)/.installed: pyproject.toml constraints.txt
+	@test -n "$(PYTHON_BIN)" || { echo "Python 3.10 is needed (Rasa 3.6 supports 3.8-3.10); install it, e.g. with pyenv"; exit 1; }
 	test -x $(PY) || $(PYTHON_BIN) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade "pip==24.2"
 	$(PY) -m pip install --quiet -c constraints.txt -e ".[dev]"
