@@ -45,7 +45,11 @@ $(MODEL): $(VENV)/.installed $(TRAIN_INPUTS)
 validate: setup
 	$(RASA) data validate $(RASA_ARGS) --data bot/data --fail-on-warnings
 
-test: setup $(MODEL)
+node_modules/axe-core/axe.min.js: package.json
+	npm install --no-audit --no-fund --silent || echo "npm is not available: the accessibility test will fail"
+	touch $@
+
+test: setup $(MODEL) node_modules/axe-core/axe.min.js
 	$(PY) -m pytest -ra
 
 eval: eval-nlu eval-safety

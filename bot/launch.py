@@ -28,7 +28,7 @@ def commands() -> List[List[str]]:
 
 def main() -> None:
     env = {**os.environ, "SQLALCHEMY_SILENCE_UBER_WARNING": "1", "TF_CPP_MIN_LOG_LEVEL": "2"}
-    processes = [subprocess.Popen(cmd, cwd=ROOT, env=env) for cmd in commands() if _wanted(cmd)]
+    processes = [subprocess.Popen(cmd, cwd=ROOT, env=env) for cmd in commands()]
     print(f"Lumi is starting: Rasa on http://localhost:5005, actions on :5055, "
           f"web page on http://localhost:{get_settings().web_port}/ (Ctrl-C stops everything)", flush=True)
 
@@ -49,10 +49,6 @@ def main() -> None:
         time.sleep(1)
     print("a Lumi process stopped; stopping the others", file=sys.stderr)
     stop()
-
-
-def _wanted(cmd: List[str]) -> bool:
-    return not (cmd[-1] == "bot.web_server" and not (ROOT / "bot" / "web_server.py").exists())
 
 
 if __name__ == "__main__":

@@ -1,8 +1,14 @@
 """Shared fixtures: rasa-sdk trackers for action tests, service checks, the trained model."""
 from __future__ import annotations
 
+import json
 import os
+import signal
 import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
@@ -12,6 +18,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 ROOT = Path(__file__).resolve().parent.parent
 MODEL = ROOT / "models" / "lumi.tar.gz"
+BIN = Path(sys.executable).parent
+RASA_PORT, ACTION_PORT, WEB_PORT = 15005, 15055, 18080
 os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
@@ -71,3 +79,70 @@ def trained_model() -> Path:
     if not MODEL.exists():
         pytest.fail("no trained model: run `make test` (it trains first) or `make train`")
     return MODEL
+
+
+def _ask(message: str) -> Any:
+    request = urllib.request.Request(f"http://127.0.0.1:{RASA_PORT}/webhooks/rest/webhook",
+                                     data=json.dumps({"sender": "warmup", "message": message}).encode(),
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=30) as reply:
+        return json.loads(reply.read())
+
+
+def _stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.fixture(scope="session")
+def servers(trained_model, tmp_path_factory):
+    """The action server, the Rasa server and the web server, as `make run` starts them, on test
+    ports, with statistics in a temporary SQLite file; started once for the whole test session."""
+    tmp = tmp_path_factory.mktemp("servers")
+    endpoints = tmp / "endpoints.yml"
+    endpoints.write_text(f'action_endpoint:\n  url: "http://localhost:{ACTION_PORT}/webhook"\n'
+                         "event_broker:\n  type: bot.stats_broker.StatsEventBroker\n")
+    env = {**os.environ, "LUMI_STATS_URL": f"sqlite:///{tmp / 'stats.db'}",
+           "LUMI_ALLOWED_ORIGINS": f"http://localhost:8080,http://localhost:{WEB_PORT}",
+           "LUMI_RASA_URL": f"http://127.0.0.1:{RASA_PORT}", "LUMI_WEB_PORT": str(WEB_PORT)}
+
+    def start_actions() -> subprocess.Popen:
+        return subprocess.Popen([str(BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(ACTION_PORT)],
+                                cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    state = {"actions": start_actions(), "db": tmp / "stats.db", "log": tmp / "rasa.log", "env": env}
+    log = (tmp / "rasa.log").open("w")
+    state["rasa"] = subprocess.Popen(
+        [str(BIN / "rasa"), "run", "--model", str(trained_model), "--endpoints", str(endpoints),
+         "--credentials", "bot/credentials.yml", "--port", str(RASA_PORT)],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    state["web"] = subprocess.Popen([sys.executable, "-m", "bot.web_server"], cwd=ROOT, env=env,
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def wait_until_answering(deadline_s: float = 240) -> None:
+        deadline = time.monotonic() + deadline_s
+        while time.monotonic() < deadline:
+            try:
+                if any("content_id" in json.dumps(m) for m in _ask("what is grooming?")):
+                    return
+            except OSError:
+                pass
+            if state["rasa"].poll() is not None:
+                pytest.fail(f"rasa exited: {(tmp / 'rasa.log').read_text()[-2000:]}")
+            time.sleep(1)
+        pytest.fail(f"Lumi did not answer within {deadline_s:.0f} s")
+
+    def restart_actions() -> None:
+        _stop(state["actions"])
+        state["actions"] = start_actions()
+        wait_until_answering(60)
+
+    state["restart_actions"] = restart_actions
+    wait_until_answering()
+    yield state
+    for name in ("web", "rasa", "actions"):
+        _stop(state[name])

@@ -4,23 +4,16 @@ action server to show that help still gets through."""
 from __future__ import annotations
 
 import json
-import os
 import signal
 import sqlite3
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 from typing import Any, Dict, List, Optional
 
 import pytest
 
-from tests.conftest import ROOT
-
-RASA_PORT, ACTION_PORT = 15005, 15055
-BIN = Path(sys.executable).parent
+from tests.conftest import RASA_PORT
 PII = ["Jessica Miller", "jessica.miller@example.com", "+44 7700 900123", "12 Acacia Avenue"]
 
 
@@ -49,41 +42,6 @@ def helplines(replies: List[Dict[str, Any]]) -> Dict[str, Any]:
     found = [r["custom"] for r in replies if "custom" in r and "helplines" in r["custom"]]
     assert found, replies
     return found[0]
-
-
-@pytest.fixture(scope="module")
-def servers(trained_model, tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("servers")
-    endpoints = tmp / "endpoints.yml"
-    endpoints.write_text(f'action_endpoint:\n  url: "http://localhost:{ACTION_PORT}/webhook"\n'
-                         "event_broker:\n  type: bot.stats_broker.StatsEventBroker\n")
-    env = {**os.environ, "LUMI_STATS_URL": f"sqlite:///{tmp / 'stats.db'}", "LUMI_ALLOWED_ORIGINS": "http://localhost:8080"}
-    log = (tmp / "rasa.log").open("w")
-    actions = subprocess.Popen([str(BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(ACTION_PORT)],
-                               cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    rasa = subprocess.Popen([str(BIN / "rasa"), "run", "--model", str(trained_model), "--endpoints", str(endpoints),
-                             "--credentials", "bot/credentials.yml", "--port", str(RASA_PORT)],
-                            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 240
-    while time.monotonic() < deadline:
-        try:
-            if say("warmup", "hi"):
-                break
-        except OSError:
-            pass
-        if rasa.poll() is not None:
-            pytest.fail(f"rasa exited: {(tmp / 'rasa.log').read_text()[-2000:]}")
-        time.sleep(2)
-    else:
-        pytest.fail("the Rasa server did not answer within 240 s")
-    yield {"actions": actions, "rasa": rasa, "db": tmp / "stats.db", "log": tmp / "rasa.log"}
-    for process in (rasa, actions):
-        if process.poll() is None:
-            process.send_signal(signal.SIGINT)
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
 
 
 @pytest.mark.parametrize("message,topic", [
@@ -194,3 +152,4 @@ def test_with_the_action_server_down_an_urgent_message_still_gets_help(servers):
 def test_with_the_action_server_down_other_messages_get_an_honest_reply_with_help(servers):
     replies = say("down-2", "what is grooming?")
     assert "can't reach" in replies[0]["text"] and helplines(replies)["helplines"]
+    servers["restart_actions"]()
