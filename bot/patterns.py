@@ -9,6 +9,7 @@ Notation (tokens separated by spaces):
   word?       optional word; (a|b)? optional choice
   =word       exactly this form (lowercase), not its other forms
   !(a|b)      one word that is none of these (and not their other forms)
+  NUM         a number ("13", "thirteen"); NUM? an optional one
   ~           up to three words of anything
   *           any number of words (use sparingly)
 Multi-token words like "i'll" or "don't" are split the way the tokenizer splits them.
@@ -63,6 +64,8 @@ def _options(nlp: Language, raw: str) -> List[List[TokenSpec]]:
         return [[{"OP": "?"}] * 3]
     if raw == "*":
         return [[{"OP": "*"}]]
+    if raw in ("NUM", "NUM?"):
+        return [[{"LIKE_NUM": True, **({"OP": "?"} if raw == "NUM?" else {})}]]
     optional = raw.endswith("?") and len(raw) > 1
     word = raw[:-1] if optional else raw
     extra = {"OP": "?"} if optional else {}
@@ -86,6 +89,8 @@ def _options(nlp: Language, raw: str) -> List[List[TokenSpec]]:
 
 def compile_pattern(nlp: Language, pattern: str) -> List[List[TokenSpec]]:
     """Matcher patterns (one per combination of multi-token alternatives) for one variant."""
+    if "#" in pattern:
+        raise ValueError(f"'#' starts a YAML comment; write NUM for a number: {pattern!r}")
     per_token = [_options(nlp, raw) for raw in pattern.split()]
     return [[spec for option in combination for spec in option] for combination in itertools.product(*per_token)]
 

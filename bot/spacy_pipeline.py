@@ -5,22 +5,27 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Any, Dict, List, Optional
 
 import spacy
 from spacy.language import Language
 
 from bot.content import load_yaml
 from bot.helplines import INTERNATIONAL, load_directory
+from bot.patterns import compile_pattern, expand
 from bot.settings import get_settings
 
 
-def ruler_patterns(content_dir: Path, locale: str) -> List[Dict[str, str]]:
+def ruler_patterns(content_dir: Path, locale: str, nlp: Language) -> List[Dict[str, Any]]:
+    """Audience and topic phrases (in the notation of bot/patterns.py, matched on lemmas) and
+    country names (matched as written)."""
     entities = load_yaml(content_dir / locale / "entities.yml") or {}
-    patterns: List[Dict[str, str]] = []
+    patterns: List[Dict[str, Any]] = []
     for label in ("audience", "topic"):
         for value, phrases in (entities.get(label) or {}).items():
-            patterns += [{"label": label, "pattern": p.lower(), "id": value} for p in phrases]
+            for phrase in phrases:
+                for variant in expand(phrase):
+                    patterns += [{"label": label, "pattern": specs, "id": value} for specs in compile_pattern(nlp, variant)]
     for country in load_directory(content_dir).countries.values():
         if country.code == INTERNATIONAL:
             continue
@@ -37,7 +42,7 @@ def build(locale: str, content_dir: Optional[Path] = None) -> Language:
     nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
     ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "LOWER"})
     nlp.initialize()
-    ruler.add_patterns(ruler_patterns(content_dir, locale))
+    ruler.add_patterns(ruler_patterns(content_dir, locale, nlp))
     return nlp
 
 
