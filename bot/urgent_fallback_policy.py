@@ -33,14 +33,14 @@ def silent_custom_action(tracker: DialogueStateTracker, custom_actions: List[str
     action_name: Optional[str] = None
     for event in reversed(tracker.events):
         if isinstance(event, UserUttered):
-            return action_name
+            # only messages that came through a channel: conversations replayed from stories
+            # (`rasa test`, which never calls the action server) have none
+            return action_name if event.input_channel else None
         if isinstance(event, BotUttered):
             return None
         if isinstance(event, ActionExecuted) and action_name is None:
             name = event.action_name or ""
-            # `policy` is set only on actions the running bot executed; actions replayed
-            # from stories (e.g. in `rasa test`, which never calls the action server) have none
-            if name not in custom_actions or event.policy is None:
+            if name not in custom_actions:
                 return None
             action_name = name
     return None
