@@ -115,7 +115,8 @@ def evaluate_system(parser: Parser, crisis: List[Dict[str, Any]], ordinary: List
 
 
 SAFETY_SPLITS = {
-    "test": ("final/crisis_test.yml", "final/ordinary_test.yml"),  # never used while writing patterns
+    "test": ("final2/crisis_test.yml", "final2/ordinary_test.yml"),  # never read while tuning anything
+    "final": ("final/crisis_test.yml", "final/ordinary_test.yml"),  # its rates chose crisis_probability
     "dev": ("crisis_dev.yml", "ordinary_dev.yml"),
     "dev2": ("crisis_dev2.yml", "ordinary_dev2.yml"),
     "dev3": ("crisis_dev3.yml", "ordinary_dev3.yml"),

@@ -98,10 +98,13 @@ class SafetyNet(GraphComponent):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"locale": "en"}
+        # crisis_probability: the classifier's summed probability of the crisis intents above
+        # which a message is urgent even when another intent ranks first
+        return {"locale": "en", "crisis_probability": 0.2}
 
     def __init__(self, config: Dict[Text, Any]) -> None:
         self.locale = config["locale"]
+        self.crisis_probability = float(config["crisis_probability"])
         self._patterns: Optional[SafetyPatterns] = None
 
     @classmethod
@@ -134,7 +137,18 @@ class SafetyNet(GraphComponent):
                      "extractor": "SafetyNet", "confidence": 1.0}
                 ]
                 message.set(ENTITIES, entities, add_to_output=True)
+            else:
+                self._route_likely_crisis(message)
         return messages
+
+    def _route_likely_crisis(self, message: Message) -> None:
+        """Err on the side of help: when the crisis intents together are likely enough, the
+        message gets the urgent path of the likeliest one, even if another intent ranks first."""
+        ranking = message.get(INTENT_RANKING_KEY) or []
+        crisis = [r for r in ranking if str(r.get("name", "")).startswith("crisis_")]
+        current = (message.get(INTENT) or {}).get("name") or ""
+        if crisis and not current.startswith("crisis_") and sum(r["confidence"] for r in crisis) >= self.crisis_probability:
+            self._route(message, crisis[0]["name"])
 
     @staticmethod
     def _route(message: Message, intent: str) -> None:
