@@ -12,7 +12,9 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.context import Turn, buttons, entity, intent, text, turn
 from actions.replies import messages, send_helplines, send_item
+from actions.self_checks import accept_offer, offer
 from bot.content import KINDS, TOPICS, Item, library
+from bot.self_checks import check_for, prefill
 from bot.settings import get_settings
 
 NEXT_KINDS = {
@@ -24,7 +26,7 @@ NEXT_KINDS = {
     "myths": ("definition", "warning_signs", "prevention"),
     "reporting": ("what_to_do", "how_to_help", "prevention"),
 }
-INTENT_KINDS = {"start_self_check": "warning_signs", "ask_followup": "what_to_do"}
+INTENT_KINDS = {"ask_followup": "what_to_do"}
 # purposes in content/helpline_purposes.yml shown after answers that call for contacts
 TOPIC_HELP_PURPOSE = {"sextortion": "sextortion_info", "getting_help": "general"}
 _WORD = re.compile(r"\w+")
@@ -82,6 +84,17 @@ def answer(dispatcher: CollectingDispatcher, topic: str, kind: str, current: Tur
     return events
 
 
+def offer_check_for_story(dispatcher: CollectingDispatcher, tracker: Tracker, current: Turn) -> List[EventType]:
+    """A story about one's own situation gets the offer of the matching self-check."""
+    message = text(tracker)
+    check = check_for(current.topic, current.audience, current.locale)
+    if check is None or message.startswith("/"):
+        return []
+    if is_story(message) or prefill(check, message):
+        return offer(dispatcher, check, message)
+    return []
+
+
 class ActionAnswer(Action):
     def name(self) -> Text:
         return "action_answer"
@@ -91,7 +104,8 @@ class ActionAnswer(Action):
         if current.topic is None or current.topic == "crisis":
             dispatcher.utter_message(text=messages(current.locale)["fallback"], buttons=topic_buttons(current.locale))
             return []
-        return answer(dispatcher, current.topic, choose_kind(tracker), current)
+        events = answer(dispatcher, current.topic, choose_kind(tracker), current)
+        return events + offer_check_for_story(dispatcher, tracker, current)
 
 
 class ActionTellMore(Action):
@@ -147,5 +161,7 @@ class ActionHandleOffer(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         current = turn(tracker)
+        if tracker.get_slot("offer") == "self_check" and intent(tracker) == "affirm":
+            return accept_offer(dispatcher, tracker)
         dispatcher.utter_message(text=messages(current.locale)["offer_none"], buttons=topic_buttons(current.locale))
-        return [SlotSet("offer", None)]
+        return [SlotSet("offer", None), SlotSet("check_prefill", None)]

@@ -79,11 +79,27 @@ def check_helplines(content_dir: Optional[Path], report: Report) -> None:
                 report.errors.append(f"helplines/{code}.yml: no line with category '{needed}'")
 
 
+def check_activities(report: Report) -> None:
+    """Self-checks, scenario quizzes and lesson plans load and pass their schema."""
+    from bot.education import lesson_topics, quiz
+    from bot.self_checks import checks
+
+    for check in checks().values():
+        for question in check.questions:
+            if "teen" in check.audiences and reading_grade(question.ask) > TEEN_MAX_GRADE:
+                report.errors.append(f"self_checks/{check.id}.yml: question '{question.id}': field 'ask' reads above grade {TEEN_MAX_GRADE}")
+    for topic in lesson_topics("en"):
+        for scenario in quiz(topic, "en").scenarios:
+            if reading_grade(scenario.situation) > TEEN_MAX_GRADE:
+                report.errors.append(f"scenarios/{topic}.yml: scenario '{scenario.id}': field 'situation' reads above grade {TEEN_MAX_GRADE}")
+
+
 def run_check(content_dir: Optional[Path] = None, locale: str = "en") -> Report:
     report = Report()
     try:
         library = load_library(content_dir)
         check_helplines(content_dir, report)
+        check_activities(report)
     except ContentError as error:
         report.errors.append(str(error))
         return report

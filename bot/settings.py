@@ -34,6 +34,7 @@ class Settings:
     allowed_origins: Tuple[str, ...] = field(default_factory=lambda: _list("LUMI_ALLOWED_ORIGINS", "http://localhost:8080,http://127.0.0.1:8080"))
     web_port: int = field(default_factory=lambda: int(os.environ.get("LUMI_WEB_PORT", "8080")))
     rasa_url: str = field(default_factory=lambda: os.environ.get("LUMI_RASA_URL", "http://localhost:5005"))
+    public_url: str = field(default_factory=lambda: os.environ.get("LUMI_PUBLIC_URL", "http://localhost:8080").rstrip("/"))
 
 
 def get_settings() -> Settings:

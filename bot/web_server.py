@@ -65,6 +65,20 @@ async def proxy(request: web.Request) -> web.Response:
         return web.json_response({"error": "unavailable"}, status=502, headers=SECURITY_HEADERS)
 
 
+async def lesson_page(request: web.Request) -> web.Response:
+    from bot.education import lesson
+    from bot.lesson_pages import render_index, render_lesson
+
+    locale = request.query.get("locale", get_settings().default_locale)
+    topic = request.match_info.get("topic")
+    if topic is None:
+        return web.Response(text=render_index(locale), content_type="text/html", headers=SECURITY_HEADERS)
+    plan = lesson(topic, locale)
+    if plan is None:
+        raise web.HTTPNotFound(text="No lesson plan on that topic.")
+    return web.Response(text=render_lesson(plan, locale), content_type="text/html", headers=SECURITY_HEADERS)
+
+
 async def quick_exit(request: web.Request) -> web.Response:
     writer = request.app.get("stats")
     if writer is not None:
@@ -103,6 +117,8 @@ def create_app() -> web.Application:
     app.router.add_get("/i18n/{locale}.json", i18n)
     app.router.add_get("/helplines/{country}.json", helplines)
     app.router.add_post("/webhooks/lumi/webhook", proxy)
+    app.router.add_get("/lessons", lesson_page)
+    app.router.add_get("/lessons/{topic}", lesson_page)
     app.router.add_post("/stats/quick-exit", quick_exit)
     app.on_startup.append(_start)
     app.on_cleanup.append(_stop)

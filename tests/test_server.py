@@ -153,3 +153,67 @@ def test_with_the_action_server_down_other_messages_get_an_honest_reply_with_hel
     replies = say("down-2", "what is grooming?")
     assert "can't reach" in replies[0]["text"] and helplines(replies)["helplines"]
     servers["restart_actions"]()
+
+
+def answer_check(sender, answers):
+    replies = []
+    for payload in answers:
+        replies = say(sender, payload)
+    return replies
+
+
+def test_is_this_grooming_starts_the_check_and_the_result_lists_exactly_the_yes_signs(servers):
+    from bot.self_checks import get
+
+    check = get("grooming", "en")
+    replies = say("check-1", "is this grooming?")
+    assert any(b["payload"] == "/affirm" for r in replies for b in r.get("buttons", []))
+    plan = ["/affirm" if i in (0, 2) else "/deny" for i, q in enumerate(check.questions)]
+    replies = answer_check("check-1", plan)
+    result = next(r["custom"] for r in replies if r.get("custom", {}).get("kind") == "self_check")
+    assert result["signs"] == [check.questions[0].id, check.questions[2].id]
+    text = " ".join(r.get("text", "") for r in replies)
+    assert check.questions[0].why in text and check.questions[2].why in text
+    assert check.questions[1].why not in text
+
+
+def test_a_story_offers_the_check_prefilled_and_an_urgent_yes_switches_at_once(servers):
+    from bot.self_checks import get
+
+    check = get("grooming", "en")
+    replies = say("check-2", "this guy online is really nice but he told me to keep our chats secret and "
+                             "wants me to move to whatsapp")
+    assert any("/start_self_check" in b["payload"] for r in replies for b in r.get("buttons", []))
+    replies = say("check-2", "yes")
+    assert any("already noted" in r.get("text", "") for r in replies)
+    urgent = next(q for q in check.questions if q.urgent)
+    for _ in range(len(check.questions)):
+        question = next(r["text"] for r in replies if r.get("buttons") and r["buttons"][0]["payload"] == "/affirm")
+        replies = say("check-2", "/affirm" if question.startswith(urgent.ask) else "/deny")
+        if any(r.get("custom", {}).get("kind") == "self_check" for r in replies):
+            break
+    result = next(r["custom"] for r in replies if r.get("custom", {}).get("kind") == "self_check")
+    assert result["urgent"] is True and urgent.id in result["signs"]
+    assert any(r.get("custom", {}).get("helplines") for r in replies)
+
+
+def test_stop_leaves_a_check_and_questions_still_work(servers):
+    say("check-3", "is my relationship healthy?")
+    replies = say("check-3", "stop")
+    assert "stopped" in replies[0]["text"]
+    assert content(say("check-3", "what is cyberstalking?"))["topic"] == "cyberstalking"
+
+
+def test_a_quiz_runs_over_rest_and_ends_with_a_summary_and_help(servers):
+    replies = say("quiz-1", "quiz me on sextortion")
+    for _ in range(3):
+        choice = next(b for r in replies for b in r.get("buttons", []) if b["payload"].startswith("/quiz_answer"))
+        replies = say("quiz-1", choice["payload"])
+    text = " ".join(r.get("text", "") for r in replies)
+    assert "Quiz done" in text and helplines(replies)["helplines"]
+
+
+def test_a_teacher_asks_for_a_lesson_in_chat(servers):
+    replies = say("lesson-1", "give me a lesson on grooming for 13 year olds")
+    payload = content(replies)
+    assert payload["kind"] == "lesson" and payload["topic"] == "grooming"

@@ -149,3 +149,20 @@ def test_lesson_mode_opens_with_the_lesson_menu(page, servers):
         d.id = 'lesson'; document.body.append(d); document.body.append(s); }""")
     page.wait_for_selector("#lesson .lumi-choice >> text=Run a scenario quiz")
     assert page.locator("#lesson .lumi-choice").count() == 4
+
+
+def test_the_lesson_page_prints_the_plan_without_the_chat(page, tmp_path):
+    from bot.education import lesson
+
+    page.goto(f"http://localhost:{WEB_PORT}/lessons/grooming")
+    assert page.locator("h1").inner_text() == lesson("grooming", "en")["title"]
+    assert page.locator(".lumi-root, .lumi-launcher").count() == 0
+    pdf = tmp_path / "lesson.pdf"
+    page.pdf(path=str(pdf), format="A4")
+    data = pdf.read_bytes()
+    assert data.startswith(b"%PDF") and data.count(b"/Type /Page") - data.count(b"/Type /Pages") >= 2
+    if shutil.which("pdftotext"):
+        import subprocess
+
+        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+        assert "Safeguarding note" in text and "Chat with Lumi" not in text

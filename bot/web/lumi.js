@@ -15,7 +15,7 @@
   const FALLBACK_TEXT = { title: "Lumi", intro: "Hi, I'm Lumi, a chatbot (not a person, not an emergency service).",
     placeholder: "Type your question…", input_label: "Your message", send: "Send", open: "Chat with Lumi", close: "Close chat",
     get_help: "Get help now", quick_exit: "Quick exit", quick_exit_hint: "Leaves this page at once. Esc three times works too.",
-    help_title: "Help contacts", help_intro: "", sources: "Where this comes from", helpful: "Was this helpful?", yes: "Yes", no: "No",
+    help_title: "Help contacts", help_intro: "", sources: "Where this comes from", helpful: "Was this helpful?", answer_yes: "Yes", answer_no: "No",
     typing: "Lumi is typing…", error: "Sorry, I can't reach Lumi right now. If you are in danger, call your emergency number.",
     lesson_menu: "What would you like to do?", lesson_quiz: "Run a scenario quiz", lesson_facts: "Key facts",
     lesson_questions: "Discussion questions", lesson_help: "Where to get help", you: "You", bot: "Lumi", subtitle: "" };
@@ -133,6 +133,9 @@
       bubble.append(el("details", { class: "lumi-sources" }, [el("summary", { text: t.sources }),
         el("ul", {}, custom.sources.map((s) => el("li", {}, [el("a", { href: s.url, target: "_blank", rel: "noopener noreferrer", text: s.title }), document.createTextNode(" (" + s.publisher + ")")])))]));
     }
+    if (custom.lesson_url && /^https?:\/\//.test(custom.lesson_url)) {
+      bubble.append(el("p", {}, [el("a", { href: custom.lesson_url, target: "_blank", rel: "noopener noreferrer", text: t.lesson_printable || "Printable lesson plan" })]));
+    }
     if (custom.content_id && !custom.urgent) bubble.append(feedback());
     log.append(bubble);
     scroll();
@@ -140,7 +143,7 @@
 
   function feedback() {
     const box = el("div", { class: "lumi-feedback" }, [el("span", { text: t.helpful })]);
-    for (const [label, value] of [[t.yes, "yes"], [t.no, "no"]]) {
+    for (const [label, value] of [[t.answer_yes, "yes"], [t.answer_no, "no"]]) {
       box.append(el("button", { type: "button", class: "lumi-choice", text: label, onclick: () => { box.remove(); send(`/feedback{"helpful": "${value}"}`, null); } }));
     }
     return box;

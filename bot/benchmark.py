@@ -1,0 +1,287 @@
+"""`make bench`: measures Lumi against what a Rasa user gets by default, on this machine, and
+writes results/bench.json and docs/benchmarks.md.
+
+Measured: training time; start-up (process start to first successful reply, Rasa and action
+server); full REST round trips of realistic multi-turn conversations (questions, buttons,
+self-checks) at 1, 10 and 50 concurrent conversations on loopback (p50/p95/p99, throughput,
+errors); resident memory of both servers; hold-out accuracy and crisis recall / false alarms.
+The default is the config.yml that `rasa init` writes, trained on the same data and served with
+the same action server."""
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Tuple
+
+import aiohttp
+
+from bot.settings import ROOT
+
+BIN = Path(sys.executable).parent
+RESULTS = ROOT / "results"
+DOC = ROOT / "docs" / "benchmarks.md"
+RASA_PORT, ACTION_PORT = 25005, 25055
+LEVELS = (1, 10, 50)
+MESSAGES_PER_LEVEL = {1: 60, 10: 300, 50: 600}
+DEFAULT_CONFIG = """recipe: default.v1
+language: en
+assistant_id: default-rasa-init
+pipeline:
+  - name: WhitespaceTokenizer
+  - name: RegexFeaturizer
+  - name: LexicalSyntacticFeaturizer
+  - name: CountVectorsFeaturizer
+  - name: CountVectorsFeaturizer
+    analyzer: char_wb
+    min_ngram: 1
+    max_ngram: 4
+  - name: DIETClassifier
+    epochs: 100
+    constrain_similarities: true
+  - name: EntitySynonymMapper
+  - name: ResponseSelector
+    epochs: 100
+    constrain_similarities: true
+  - name: FallbackClassifier
+    threshold: 0.3
+    ambiguity_threshold: 0.1
+policies:
+  - name: MemoizationPolicy
+  - name: RulePolicy
+  - name: UnexpecTEDIntentPolicy
+    max_history: 5
+    epochs: 100
+  - name: TEDPolicy
+    max_history: 5
+    epochs: 100
+    constrain_similarities: true
+"""
+# realistic conversations: questions, follow-ups, buttons, a self-check, small talk
+CONVERSATIONS: List[List[str]] = [
+    ["hi", "what is grooming?", "/ask_followup{\"goal\": \"warning_signs\", \"topic\": \"grooming\"}", "what should I do?", "thanks"],
+    ["my daughter is 13 and chats with an older man she met in a game, how do i protect her", "how do i report it", "bye"],
+    ["is this grooming?", "/affirm", "/deny", "/not_sure", "/deny", "/affirm", "/deny", "/deny", "/deny"],
+    ["people in my class keep posting mean stuff about me on tiktok", "what can i do", "tell me more"],
+    ["what is a loverboy?", "/tell_more", "is he a loverboy", "stop", "what is sextortion"],
+    ["are you a real person?", "what can you do", "I'm in Spain", "where do I get help?"],
+    ["quiz me on sextortion", "/quiz_answer{\"scenario\": \"sextortion.s1\", \"choice\": \"a\"}", "help"],
+]
+
+
+def env() -> Dict[str, str]:
+    return {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+            "RASA_TELEMETRY_ENABLED": "false", "LUMI_STATS_URL": f"sqlite:///{tempfile.gettempdir()}/lumi_bench_stats.db"}
+
+
+def train(config: Path, out: Path, name: str) -> float:
+    started = time.monotonic()
+    subprocess.run([str(BIN / "rasa"), "train", "--domain", "bot/domain", "--config", str(config), "--data", "bot/data",
+                    "--out", str(out), "--fixed-model-name", name, "--force"], cwd=ROOT, env=env(), check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.monotonic() - started
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process and its children, from /proc."""
+    total = 0
+    pids = [pid] + [int(p) for p in subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()]
+    for each in pids:
+        try:
+            for line in Path(f"/proc/{each}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except OSError:
+            pass
+    return round(total / 1024, 1)
+
+
+async def say(session: aiohttp.ClientSession, sender: str, message: str) -> Tuple[float, bool]:
+    started = time.perf_counter()
+    try:
+        async with session.post(f"http://127.0.0.1:{RASA_PORT}/webhooks/rest/webhook",
+                                json={"sender": sender, "message": message}, timeout=aiohttp.ClientTimeout(total=60)) as reply:
+            ok = reply.status == 200 and bool(await reply.json())
+    except (aiohttp.ClientError, asyncio.TimeoutError):
+        ok = False
+    return (time.perf_counter() - started) * 1000, ok
+
+
+def start_servers(model: Path) -> Tuple[subprocess.Popen, subprocess.Popen, float]:
+    endpoints = Path(tempfile.mkdtemp()) / "endpoints.yml"
+    endpoints.write_text(f'action_endpoint:\n  url: "http://localhost:{ACTION_PORT}/webhook"\n'
+                         "event_broker:\n  type: bot.stats_broker.StatsEventBroker\n")
+    started = time.monotonic()
+    actions = subprocess.Popen([str(BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(ACTION_PORT)],
+                               cwd=ROOT, env=env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    rasa = subprocess.Popen([str(BIN / "rasa"), "run", "--model", str(model), "--endpoints", str(endpoints),
+                             "--port", str(RASA_PORT)], cwd=ROOT, env=env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    async def first_reply() -> None:
+        async with aiohttp.ClientSession() as session:
+            while True:
+                try:
+                    async with session.post(f"http://127.0.0.1:{RASA_PORT}/webhooks/rest/webhook",
+                                            json={"sender": "startup", "message": "what is grooming?"}) as reply:
+                        if reply.status == 200 and "content_id" in json.dumps(await reply.json()):
+                            return
+                except aiohttp.ClientError:
+                    pass
+                await asyncio.sleep(0.2)
+
+    asyncio.run(asyncio.wait_for(first_reply(), timeout=600))
+    return rasa, actions, round(time.monotonic() - started, 1)
+
+
+def stop(*processes: subprocess.Popen) -> None:
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+async def load(concurrency: int, total: int) -> Dict[str, float]:
+    latencies: List[float] = []
+    errors = 0
+    queue: asyncio.Queue = asyncio.Queue()
+    for index in range(total):
+        queue.put_nowait(index)
+
+    async def worker(number: int, session: aiohttp.ClientSession) -> None:
+        nonlocal errors
+        conversation, sender, step = CONVERSATIONS[number % len(CONVERSATIONS)], f"bench-{uuid.uuid4().hex}", 0
+        while True:
+            try:
+                queue.get_nowait()
+            except asyncio.QueueEmpty:
+                return
+            if step == len(conversation):
+                conversation = CONVERSATIONS[(number + step) % len(CONVERSATIONS)]
+                sender, step = f"bench-{uuid.uuid4().hex}", 0
+            latency, ok = await say(session, sender, conversation[step])
+            step += 1
+            latencies.append(latency)
+            errors += not ok
+
+    started = time.perf_counter()
+    connector = aiohttp.TCPConnector(limit=concurrency)
+    async with aiohttp.ClientSession(connector=connector) as session:
+        await asyncio.wait_for(asyncio.gather(*(worker(n, session) for n in range(concurrency))), timeout=900)
+    elapsed = time.perf_counter() - started
+    ordered = sorted(latencies)
+
+    def pct(p: float) -> float:
+        return round(ordered[min(len(ordered) - 1, int(p * len(ordered)))], 1)
+
+    return {"p50_ms": pct(0.50), "p95_ms": pct(0.95), "p99_ms": pct(0.99), "mean_ms": round(statistics.mean(ordered), 1),
+            "throughput_msg_s": round(len(ordered) / elapsed, 1), "messages": len(ordered), "errors": errors}
+
+
+def measure_serving(model: Path, levels=LEVELS) -> Dict[str, Any]:
+    rasa, actions, startup = start_servers(model)
+    try:
+        asyncio.run(load(1, 20))  # warm-up
+        latency = {str(level): asyncio.run(load(level, MESSAGES_PER_LEVEL[level])) for level in levels}
+        return {"startup_s": startup, "latency": latency, "rasa_rss_mb": rss_mb(rasa.pid), "actions_rss_mb": rss_mb(actions.pid)}
+    finally:
+        stop(rasa, actions)
+
+
+def accuracy(model: Path) -> float:
+    from bot.evaluate import Parser, evaluate_nlu
+
+    return evaluate_nlu(Parser(model))["intent_accuracy"]
+
+
+def main() -> None:
+    RESULTS.mkdir(exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix="lumi-bench-"))
+    default_config = work / "config.default.yml"
+    default_config.write_text(DEFAULT_CONFIG)
+    print("training Lumi's model (--force)…", flush=True)
+    train_s = train(ROOT / "config.yml", work, "lumi")
+    print("training the default `rasa init` pipeline on the same data…", flush=True)
+    train_default_s = train(default_config, work, "default")
+    ours, default = work / "lumi.tar.gz", work / "default.tar.gz"
+    print("measuring Lumi's servers…", flush=True)
+    serving = measure_serving(ours)
+    print("measuring the default model's servers (1 conversation)…", flush=True)
+    serving_default = measure_serving(default, levels=(1,))
+    print("hold-out accuracy and safety…", flush=True)
+    from bot.evaluate import Parser, evaluate_safety
+
+    acc, acc_default = accuracy(ours), accuracy(default)
+    safety = evaluate_safety(Parser(ours), "test")["system"]
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    result: Dict[str, Any] = {
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, {platform.python_version()}",
+        "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "commit": commit,
+        "startup_s": serving["startup_s"], "train_s": round(train_s, 1),
+        **{str(level): serving["latency"][str(level)] for level in LEVELS},
+        "errors": sum(serving["latency"][str(level)]["errors"] for level in LEVELS),
+        "rasa_rss_mb": serving["rasa_rss_mb"], "actions_rss_mb": serving["actions_rss_mb"],
+        "nlu_holdout_acc": acc, "nlu_holdout_acc_default": acc_default,
+        "crisis_recall": safety["crisis_recall"], "false_alarm_rate": safety["false_alarm_rate"],
+        "default": {"train_s": round(train_default_s, 1), "startup_s": serving_default["startup_s"],
+                    "p50_ms": serving_default["latency"]["1"]["p50_ms"], "p95_ms": serving_default["latency"]["1"]["p95_ms"],
+                    "rasa_rss_mb": serving_default["rasa_rss_mb"]},
+    }
+    result["ratios"] = {
+        "holdout_acc_vs_default": round(acc / acc_default, 3) if acc_default else None,
+        "p50_latency_vs_default": round(result["1"]["p50_ms"] / result["default"]["p50_ms"], 3),
+        "startup_vs_default": round(result["startup_s"] / result["default"]["startup_s"], 3),
+        "rss_vs_default": round(result["rasa_rss_mb"] / result["default"]["rasa_rss_mb"], 3),
+    }
+    (RESULTS / "bench.json").write_text(json.dumps(result, indent=2))
+    DOC.write_text(markdown(result))
+    print(markdown(result))
+
+
+def markdown(r: Dict[str, Any]) -> str:
+    targets = [
+        ("start-up to first reply", f"{r['startup_s']} s", "< 30 s", r["startup_s"] < 30),
+        ("training", f"{r['train_s']} s", "< 300 s", r["train_s"] < 300),
+        ("p95 at 10 conversations", f"{r['10']['p95_ms']} ms", "< 150 ms", r["10"]["p95_ms"] < 150),
+        ("throughput at 50 conversations", f"{r['50']['throughput_msg_s']} msg/s", ">= 50", r["50"]["throughput_msg_s"] >= 50),
+        ("errors", str(r["errors"]), "0", r["errors"] == 0),
+        ("Rasa server memory", f"{r['rasa_rss_mb']} MB", "< 800 MB", r["rasa_rss_mb"] < 800),
+        ("action server memory", f"{r['actions_rss_mb']} MB", "< 150 MB", r["actions_rss_mb"] < 150),
+        ("hold-out intent accuracy", f"{r['nlu_holdout_acc']}", ">= 0.90 and > default", r["nlu_holdout_acc"] >= 0.9 and r["nlu_holdout_acc"] > r["nlu_holdout_acc_default"]),
+        ("crisis recall (fresh set)", f"{r['crisis_recall']}", "1.0", r["crisis_recall"] == 1.0),
+    ]
+    lines = [
+        "# Benchmarks", "",
+        f"Machine: {r['machine']}. Date: {r['date']}. Commit: `{r['commit']}`.",
+        "Command: `make bench` (runs `python -m bot.benchmark`; writes `results/bench.json` and this file).", "",
+        "| measure | Lumi | target | met |", "|---|---|---|---|",
+        *[f"| {name} | {value} | {target} | {'yes' if ok else '**no**'} |" for name, value, target, ok in targets], "",
+        "| concurrency | p50 ms | p95 ms | p99 ms | msg/s | errors |", "|---|---|---|---|---|---|",
+        *[f"| {level} | {r[str(level)]['p50_ms']} | {r[str(level)]['p95_ms']} | {r[str(level)]['p99_ms']} | "
+          f"{r[str(level)]['throughput_msg_s']} | {r[str(level)]['errors']} |" for level in LEVELS], "",
+        "Against the default `rasa init` pipeline and policies, trained on the same data:", "",
+        "| | Lumi | default | ratio |", "|---|---|---|---|",
+        f"| hold-out intent accuracy | {r['nlu_holdout_acc']} | {r['nlu_holdout_acc_default']} | {r['ratios']['holdout_acc_vs_default']} |",
+        f"| p50 latency, 1 conversation | {r['1']['p50_ms']} ms | {r['default']['p50_ms']} ms | {r['ratios']['p50_latency_vs_default']} |",
+        f"| start-up | {r['startup_s']} s | {r['default']['startup_s']} s | {r['ratios']['startup_vs_default']} |",
+        f"| Rasa server memory | {r['rasa_rss_mb']} MB | {r['default']['rasa_rss_mb']} MB | {r['ratios']['rss_vs_default']} |",
+        f"| training | {r['train_s']} s | {r['default']['train_s']} s | |", "",
+        f"Crisis recall {r['crisis_recall']} and false-alarm rate {r['false_alarm_rate']} are measured on "
+        "`tests/data/final2/`, a set nobody read before measuring (see README).", "",
+    ]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()
