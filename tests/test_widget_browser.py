@@ -166,3 +166,36 @@ def test_the_lesson_page_prints_the_plan_without_the_chat(page, tmp_path):
 
         text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
         assert "Safeguarding note" in text and "Chat with Lumi" not in text
+
+
+def test_the_html_statistics_report_opens_in_the_browser(browser, tmp_path):
+    from datetime import datetime, timedelta
+
+    from bot.stats_report import as_html, build_report
+    from bot.stats_store import Cell, StatsWriter, current_hour, make_engine, migrate
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'report.db'}")
+    migrate(engine)
+    writer = StatsWriter(engine, flush_seconds=60)
+    hour = current_hour()
+    demo = [("session_started", {"site": "school-42", "audience": "teen"}, 23),
+            ("content_served", {"topic": "grooming", "content_id": "grooming.definition.teen", "kind": "definition"}, 14),
+            ("content_served", {"topic": "sextortion", "content_id": "sextortion.what_to_do.teen", "kind": "what_to_do"}, 9),
+            ("content_served", {"topic": "loverboy", "content_id": "loverboy.definition.teen", "kind": "definition"}, 3),
+            ("urgent_reply", {"detail": "sextortion"}, 6), ("message", {}, 80), ("fallback", {}, 7),
+            ("quiz_answer", {"content_id": "grooming.s1", "detail": "right"}, 11),
+            ("quiz_answer", {"content_id": "grooming.s1", "detail": "wrong"}, 4)]
+    for event, values, count in demo:
+        writer.add([Cell(event, hour, **values)] * count)
+    writer.close()
+    path = tmp_path / "report.html"
+    path.write_text(as_html(build_report(engine, hour - timedelta(days=1), hour + timedelta(hours=1)), "Lumi usage (example data)"))
+    context = browser.new_context(viewport={"width": 1100, "height": 900})
+    page = context.new_page()
+    page.goto(path.as_uri())
+    assert page.locator("h1").inner_text() == "Lumi usage (example data)"
+    assert page.locator("img[alt^='Chart']").count() >= 3
+    assert "<5" in page.locator("body").inner_text()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "stats-report.png"))
+    context.close()
