@@ -135,6 +135,22 @@ def test_statistics_never_hold_personal_data_or_the_sender(servers):
         assert secret not in everything  # ...and nothing personal is
 
 
+def test_a_locked_statistics_database_does_not_slow_or_break_replies(servers):
+    lock = sqlite3.connect(servers["db"], timeout=1)
+    lock.execute("BEGIN EXCLUSIVE")
+    try:
+        started = time.monotonic()
+        for message in ("what is grooming?", "what should I do?", "help"):
+            assert say("locked-db", message)
+        assert content(say("locked-db", "what is sextortion"))["topic"] == "sextortion"
+        assert time.monotonic() - started < 20
+        time.sleep(3)  # the writer tries to flush while the database is locked
+        assert content(say("locked-db", "what is cyberbullying"))["topic"] == "cyberbullying"
+    finally:
+        lock.rollback()
+        lock.close()
+
+
 def test_the_server_log_holds_no_message_text(servers):
     log = servers["log"].read_text()
     for secret in PII:
