@@ -58,7 +58,7 @@ eval-nlu: setup $(MODEL)
 eval-safety: setup $(MODEL)
 	$(PY) -m bot.evaluate safety
 
-bench: setup $(MODEL)
+bench: setup
 	$(PY) -m bot.benchmark
 
 clean:

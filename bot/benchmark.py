@@ -32,7 +32,7 @@ RESULTS = ROOT / "results"
 DOC = ROOT / "docs" / "benchmarks.md"
 RASA_PORT, ACTION_PORT = 25005, 25055
 LEVELS = (1, 10, 50)
-MESSAGES_PER_LEVEL = {1: 60, 10: 300, 50: 600}
+MESSAGES_PER_LEVEL = {1: 50, 10: 200, 50: 400}
 DEFAULT_CONFIG = """recipe: default.v1
 language: en
 assistant_id: default-rasa-init
