@@ -214,7 +214,8 @@ def test_a_story_offers_the_check_prefilled_and_an_urgent_yes_switches_at_once(s
 
 
 def test_stop_leaves_a_check_and_questions_still_work(servers):
-    say("check-3", "is my relationship healthy?")
+    started = say("check-3", '/start_self_check{"topic": "healthy_relationships"}')
+    assert any(b["payload"] == "/affirm" for r in started for b in r.get("buttons", []))
     replies = say("check-3", "stop")
     assert "stopped" in replies[0]["text"]
     assert content(say("check-3", "what is cyberstalking?"))["topic"] == "cyberstalking"
