@@ -18,10 +18,6 @@ from bot.settings import get_settings
 QUIZ_LENGTH = 3
 
 
-def sources(ids) -> List[Dict[str, str]]:
-    return [library().sources[s].as_payload() for s in ids if s in library().sources]
-
-
 def topic_choice(dispatcher: CollectingDispatcher, text: str, intent_name: str, locale: str) -> None:
     names = messages(locale)["topics"]
     dispatcher.utter_message(text=text, buttons=[
@@ -38,7 +34,7 @@ def show_scenario(dispatcher: CollectingDispatcher, item: Scenario, audience: st
     dispatcher.utter_message(text=f"**{item.title}**\n\n{item.situation}\n\n{item.question}", buttons=buttons)
     dispatcher.utter_message(json_message={"content_id": item.id, "topic": item.topic, "kind": "scenario",
                                            "audience": audience, "locale": locale, "urgent": False,
-                                           "sources": sources(item.sources)})
+                                           "sources": library().sources_payload(item.sources)})
 
 
 class ActionStartQuiz(Action):
@@ -116,5 +112,5 @@ class ActionLesson(Action):
             {"title": texts["run_quiz"], "payload": f"/start_quiz{json.dumps({'topic': plan.topic})}"}])
         dispatcher.utter_message(json_message={"content_id": plan["id"], "topic": plan.topic, "kind": "lesson",
                                                "audience": "educator", "locale": current.locale, "urgent": False,
-                                               "sources": sources(plan["sources"]), "lesson_url": url})
+                                               "sources": library().sources_payload(plan["sources"]), "lesson_url": url})
         return [SlotSet("topic", plan.topic)]

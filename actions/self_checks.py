@@ -156,7 +156,7 @@ class ActionSelfCheckResult(Action):
         dispatcher.utter_message(json_message={
             "content_id": f"self_check.{check.id}.{band}", "topic": check.topic, "kind": "self_check",
             "audience": current.audience, "locale": current.locale, "urgent": urgent,
-            "sources": [library().sources[s].as_payload() for s in check.sources if s in library().sources],
+            "sources": library().sources_payload(check.sources),
             "signs": [q.id for q in check.questions if answers.get(q.id) == "yes"], "band": band,
             "stats_event": "self_check", "detail": "completed"})
         if urgent:

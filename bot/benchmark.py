@@ -25,6 +25,7 @@ from typing import Any, Dict, List, Optional, Tuple
 
 import aiohttp
 
+from bot.launch import stop_processes
 from bot.settings import ROOT
 
 BIN = Path(sys.executable).parent
@@ -142,16 +143,6 @@ def start_servers(model: Path) -> Tuple[subprocess.Popen, subprocess.Popen, floa
     return rasa, actions, round(time.monotonic() - started, 1)
 
 
-def stop(*processes: subprocess.Popen) -> None:
-    for process in processes:
-        process.terminate()
-    for process in processes:
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-
-
 async def load(concurrency: int, total: int) -> Dict[str, float]:
     latencies: List[float] = []
     errors = 0
@@ -196,7 +187,7 @@ def measure_serving(model: Path, levels=LEVELS) -> Dict[str, Any]:
         latency = {str(level): asyncio.run(load(level, MESSAGES_PER_LEVEL[level])) for level in levels}
         return {"startup_s": startup, "latency": latency, "rasa_rss_mb": rss_mb(rasa.pid), "actions_rss_mb": rss_mb(actions.pid)}
     finally:
-        stop(rasa, actions)
+        stop_processes([rasa, actions])
 
 
 def accuracy(model: Path) -> float:

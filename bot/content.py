@@ -81,7 +81,11 @@ class Library:
         return None
 
     def sources_for(self, item: Item) -> List[Dict[str, str]]:
-        return [self.sources[s].as_payload() for s in item.sources if s in self.sources]
+        return self.sources_payload(item.sources)
+
+    def sources_payload(self, ids: Iterable[str]) -> List[Dict[str, str]]:
+        """The reply contract's `sources`, for any list of source ids."""
+        return [self.sources[s].as_payload() for s in ids if s in self.sources]
 
 
 def _require(data: Dict[str, Any], key: str, kind: type, where: str) -> Any:

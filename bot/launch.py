@@ -26,6 +26,18 @@ def commands() -> List[List[str]]:
     ]
 
 
+def stop_processes(processes: List[subprocess.Popen], sig: int = signal.SIGTERM, timeout: float = 20) -> None:
+    """Asks every process still running to stop, then kills any that does not within `timeout`."""
+    for process in processes:
+        if process.poll() is None:
+            process.send_signal(sig)
+    for process in processes:
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
 def main() -> None:
     env = {**os.environ, "SQLALCHEMY_SILENCE_UBER_WARNING": "1", "TF_CPP_MIN_LOG_LEVEL": "2"}
     processes = [subprocess.Popen(cmd, cwd=ROOT, env=env) for cmd in commands()]
@@ -33,14 +45,7 @@ def main() -> None:
           f"web page on http://localhost:{get_settings().web_port}/ (Ctrl-C stops everything)", flush=True)
 
     def stop(*_: object) -> None:
-        for process in processes:
-            if process.poll() is None:
-                process.terminate()
-        for process in processes:
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stop_processes(processes, timeout=15)
         sys.exit(0)
 
     signal.signal(signal.SIGINT, stop)

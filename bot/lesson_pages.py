@@ -66,7 +66,7 @@ def render_lesson(plan: Lesson, locale: str) -> str:
         "<h2>Where to get help</h2>" + _paragraphs(plan["signposting"]),
         "<h2>Sources</h2><ul class='sources'>" + "".join(
             f"<li>{_e(s['title'])}, {_e(s['publisher'])}: <a href='{_e(s['url'])}'>{_e(s['url'])}</a></li>"
-            for s in (library().sources[i].as_payload() for i in plan["sources"] if i in library().sources)) + "</ul>",
+            for s in library().sources_payload(plan["sources"])) + "</ul>",
     ]
     return _page(plan["title"], "".join(parts), locale)
 

@@ -16,6 +16,8 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.launch import stop_processes
+
 ROOT = Path(__file__).resolve().parent.parent
 MODEL = ROOT / "models" / "lumi.tar.gz"
 BIN = Path(sys.executable).parent
@@ -90,12 +92,7 @@ def _ask(message: str) -> Any:
 
 
 def _stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
+    stop_processes([process], sig=signal.SIGINT)  # SIGINT lets Rasa close its event broker
 
 
 @pytest.fixture(scope="session")
