@@ -11,9 +11,9 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.context import Turn, buttons, entity, intent, text, turn
-from actions.replies import messages, send_helplines, send_item
+from actions.replies import send_helplines, send_item
 from actions.self_checks import accept_offer, offer
-from bot.content import KINDS, TOPICS, Item, library
+from bot.content import Item, KINDS, TOPICS, library, messages
 from bot.self_checks import check_for, prefill
 from bot.settings import get_settings
 

@@ -10,8 +10,8 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.context import entity, turn
-from actions.replies import messages, send_helplines
-from bot.content import library
+from actions.replies import send_helplines
+from bot.content import library, messages
 from bot.education import Scenario, lesson, lesson_topics, quiz, scenario
 from bot.settings import get_settings
 

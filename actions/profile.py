@@ -9,7 +9,8 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.context import entity, turn
-from actions.replies import messages, send_helplines
+from actions.replies import send_helplines
+from bot.content import messages
 from bot.helplines import directory
 
 

@@ -2,25 +2,12 @@
 its `custom` payload, and help contacts as text plus a `helplines` payload."""
 from __future__ import annotations
 
-from functools import lru_cache
-from pathlib import Path
 from typing import Any, Dict, List, Optional
 
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.content import Item, library, load_yaml
+from bot.content import Item, library, messages
 from bot.helplines import directory, format_lines
-from bot.settings import get_settings
-
-
-@lru_cache(maxsize=8)
-def _messages(content_dir: Path, locale: str) -> Dict[str, Any]:
-    return load_yaml(content_dir / locale / "messages.yml")
-
-
-def messages(locale: str) -> Dict[str, Any]:
-    """Fixed short texts of a locale (content/<locale>/messages.yml)."""
-    return _messages(get_settings().content_dir, locale)
 
 
 def content_payload(item: Item, audience: str, urgent: bool = False) -> Dict[str, Any]:

@@ -12,8 +12,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.context import entity, intent, text, turn
-from actions.replies import messages, send_helplines, send_item
-from bot.content import library
+from actions.replies import send_helplines, send_item
+from bot.content import library, messages
 from bot.self_checks import Check, answers_from, check_for, checks, get, prefill
 
 ANSWER_INTENTS = {"affirm": "yes", "deny": "no", "not_sure": "unsure"}

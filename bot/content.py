@@ -197,6 +197,16 @@ def library() -> Library:
     return cached_library(get_settings().content_dir)
 
 
+@lru_cache(maxsize=8)
+def _messages(content_dir: Path, locale: str) -> Dict[str, Any]:
+    return load_yaml(content_dir / locale / "messages.yml")
+
+
+def messages(locale: str) -> Dict[str, Any]:
+    """Fixed short texts of a locale (content/<locale>/messages.yml)."""
+    return _messages(get_settings().content_dir, locale)
+
+
 def iter_required_routes(locale: str) -> Iterable[Tuple[str, str, str]]:
     """Every (topic, kind, audience) the dialogue can ask for."""
     for topic in TOPICS:

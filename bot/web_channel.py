@@ -18,7 +18,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.content import load_yaml
+from bot.content import messages
 from bot.helplines import directory, format_lines
 from bot.settings import get_settings
 
@@ -47,16 +47,11 @@ def merge_custom(messages: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
     return merged
 
 
-@lru_cache(maxsize=4)
-def _texts(locale: str) -> Dict[str, Any]:
-    return load_yaml(get_settings().content_dir / locale / "messages.yml")
-
-
 def help_reply(key: str, country: Optional[str], locale: str = "en", urgent: bool = False) -> List[Dict[str, Any]]:
     """A fixed reply with help contacts, built without Rasa or the action server."""
     found = directory().country(directory().resolve(country) if country else None)
     lines = directory().lines_for(found.code, "general")
-    text = f"{_texts(locale)[key]}\n\n{format_lines(lines)}"
+    text = f"{messages(locale)[key]}\n\n{format_lines(lines)}"
     return [{"recipient_id": "", "text": text, "custom": {"helplines": lines, "country": found.code, "urgent": urgent, "fixed": True}}]
 
 
@@ -133,9 +128,9 @@ class LumiInput(RestInput):
             metadata = clean_metadata(body.get("metadata"))
             locale = metadata.get("locale", "en")
             if not isinstance(sender, str) or not _SENDER.match(sender) or not isinstance(text, str) or not text.strip():
-                return self._cors(request, response.json([{"recipient_id": "", "text": _texts(locale)["bad_request"]}], status=400))
+                return self._cors(request, response.json([{"recipient_id": "", "text": messages(locale)["bad_request"]}], status=400))
             if len(text) > get_settings().max_message_chars:
-                reply = _texts(locale)["too_long"].format(limit=get_settings().max_message_chars)
+                reply = messages(locale)["too_long"].format(limit=get_settings().max_message_chars)
                 return self._cors(request, response.json([{"recipient_id": sender, "text": reply}]))
             return self._cors(request, response.json(await self._answer(on_new_message, text, sender, metadata)))
 
