@@ -13,7 +13,7 @@ RASA_ARGS := --domain bot/domain --config config.yml
 MODEL := models/lumi.tar.gz
 SPACY := build/spacy/en/meta.json
 SPACY_INPUTS := content/en/entities.yml $(wildcard content/helplines/*.yml) bot/spacy_pipeline.py
-TRAIN_INPUTS := config.yml $(shell find bot/domain bot/data -name '*.yml' 2>/dev/null) $(wildcard bot/*.py) $(SPACY) \
+TRAIN_INPUTS := config.yml $(shell find bot/domain bot/data bot/risk_corpus -name '*.yml' 2>/dev/null) $(wildcard bot/*.py) $(SPACY) \
 	content/en/safety_patterns.yml content/en/goals.yml
 
 .PHONY: run test setup train spacy eval eval-nlu eval-safety validate bench clean fixed-help lint

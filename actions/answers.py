@@ -10,7 +10,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.context import Turn, buttons, entity, intent, text, turn
+from actions.context import Turn, buttons, check_signs, entity, intent, text, turn
 from actions.replies import send_helplines, send_item
 from actions.self_checks import accept_offer, offer
 from bot.content import Item, KINDS, TOPICS, library, messages
@@ -90,8 +90,8 @@ def offer_check_for_story(dispatcher: CollectingDispatcher, tracker: Tracker, cu
     check = check_for(current.topic, current.audience, current.locale)
     if check is None or message.startswith("/"):
         return []
-    if is_story(message) or prefill(check, message):
-        return offer(dispatcher, check, message)
+    if is_story(message) or prefill(check, check_signs(tracker)):
+        return offer(dispatcher, check, check_signs(tracker))
     return []
 
 

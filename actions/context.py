@@ -9,6 +9,7 @@ from rasa_sdk import Tracker
 
 from bot.content import AUDIENCES, TOPICS, library
 from bot.helplines import directory
+from bot.self_checks import CHECK_SIGNS_KEY
 from bot.settings import get_settings
 
 TOPIC_INTENT_PREFIX = "topic_"
@@ -33,6 +34,11 @@ def intent(tracker: Tracker) -> str:
 
 def text(tracker: Tracker) -> str:
     return (tracker.latest_message or {}).get("text") or ""
+
+
+def check_signs(tracker: Tracker) -> List[str]:
+    """The self-check questions the latest message answered (bot.check_signs, in the NLU)."""
+    return list((tracker.latest_message or {}).get(CHECK_SIGNS_KEY) or [])
 
 
 @dataclass(frozen=True)

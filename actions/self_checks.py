@@ -4,14 +4,14 @@ at a time, switch to the urgent path on any sign of danger, and give a tailored 
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, List, Optional, Text, Tuple
+from typing import Any, Dict, List, Text, Tuple
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.context import entity, intent, text, turn
+from actions.context import check_signs, intent, turn
 from actions.replies import send_helplines, send_item
 from bot.content import library, messages
 from bot.self_checks import Check, answers_from, check_for, checks, get, prefill
@@ -31,10 +31,10 @@ def answer_buttons(locale: str) -> List[Dict[str, str]]:
             {"title": texts["answer_unsure"], "payload": "/not_sure"}]
 
 
-def offer(dispatcher: CollectingDispatcher, check: Check, story: str) -> List[EventType]:
+def offer(dispatcher: CollectingDispatcher, check: Check, signs: List[str]) -> List[EventType]:
     """After an answer to a story: offer the check, remembering what the story answered."""
     texts = messages(check.locale)["check"]
-    found = prefill(check, story)
+    found = prefill(check, signs)
     payload = json.dumps({"topic": check.topic})
     dispatcher.utter_message(text=texts["offer"].format(count=len(check.questions) - len(found)), buttons=[
         {"title": texts["offer_yes"], "payload": f"/start_self_check{payload}"},
@@ -65,7 +65,7 @@ def begin(dispatcher: CollectingDispatcher, tracker: Tracker) -> Tuple[List[Even
         return reset(), False
     stored = tracker.get_slot("check_prefill") or {}
     answers = answers_from(stored.get("answers")) if stored.get("check") == check.id else {}
-    answers.update(prefill(check, text(tracker)))
+    answers.update(prefill(check, check_signs(tracker)))
     dispatcher.utter_message(text=f"**{check.title}**\n\n{check.intro}")
     if answers:
         signs = "; ".join(check.question(q).sign for q in answers if check.question(q))

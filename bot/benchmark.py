@@ -21,11 +21,11 @@ import time
 import uuid
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Tuple
 
 import aiohttp
 
-from bot.launch import stop_processes
+from bot.launch import action_server_command, rasa_server_command, server_env, stop_processes
 from bot.settings import ROOT
 
 BIN = Path(sys.executable).parent
@@ -80,8 +80,7 @@ CONVERSATIONS: List[List[str]] = [
 
 
 def env() -> Dict[str, str]:
-    return {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
-            "RASA_TELEMETRY_ENABLED": "false", "LUMI_STATS_URL": f"sqlite:///{tempfile.gettempdir()}/lumi_bench_stats.db"}
+    return server_env(TF_CPP_MIN_LOG_LEVEL="3", LUMI_STATS_URL=f"sqlite:///{tempfile.gettempdir()}/lumi_bench_stats.db")
 
 
 def train(config: Path, out: Path, name: str) -> float:
@@ -122,10 +121,8 @@ def start_servers(model: Path) -> Tuple[subprocess.Popen, subprocess.Popen, floa
     endpoints.write_text(f'action_endpoint:\n  url: "http://localhost:{ACTION_PORT}/webhook"\n'
                          "event_broker:\n  type: bot.stats_broker.StatsEventBroker\n")
     started = time.monotonic()
-    actions = subprocess.Popen([str(BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(ACTION_PORT)],
-                               cwd=ROOT, env=env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    rasa = subprocess.Popen([str(BIN / "rasa"), "run", "--model", str(model), "--endpoints", str(endpoints),
-                             "--port", str(RASA_PORT)], cwd=ROOT, env=env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    actions = subprocess.Popen(action_server_command(ACTION_PORT), cwd=ROOT, env=env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    rasa = subprocess.Popen(rasa_server_command(model, endpoints, RASA_PORT), cwd=ROOT, env=env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
     async def first_reply() -> None:
         async with aiohttp.ClientSession() as session:

@@ -102,20 +102,38 @@ def evaluate_safety_net(crisis: List[Dict[str, Any]], ordinary: List[Dict[str, A
     }
 
 
-def evaluate_system(parser: Parser, crisis: List[Dict[str, Any]], ordinary: List[Dict[str, Any]]) -> Dict[str, Any]:
-    def urgent(rows: List[Dict[str, Any]]) -> List[bool]:
-        return [r["intent"]["name"].startswith("crisis_") for r in parser.parse([x["text"] for x in rows])]
+RISK_SWEEP = (0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6)
 
-    flags_c, flags_o = urgent(crisis), urgent(ordinary)
+
+def risk_sweep(parsed_crisis: List[Dict[str, Any]], parsed_ordinary: List[Dict[str, Any]]) -> Dict[str, Any]:
+    """Recall and false alarms of the risk classifier alone at several thresholds (for choosing
+    its threshold on a tuning split, never on the test split)."""
+    def probability(result: Dict[str, Any]) -> float:
+        return float((result.get("risk") or {}).get("probability", 0.0))
+
+    pc, po = [probability(r) for r in parsed_crisis], [probability(r) for r in parsed_ordinary]
+    return {str(t): safety_rates([p >= t for p in pc], [p >= t for p in po]) for t in RISK_SWEEP}
+
+
+def evaluate_system(parser: Parser, crisis: List[Dict[str, Any]], ordinary: List[Dict[str, Any]]) -> Dict[str, Any]:
+    parsed_c, parsed_o = parser.parse([x["text"] for x in crisis]), parser.parse([x["text"] for x in ordinary])
+
+    def urgent(parsed: List[Dict[str, Any]]) -> List[bool]:
+        return [r["intent"]["name"].startswith("crisis_") for r in parsed]
+
+    flags_c, flags_o = urgent(parsed_c), urgent(parsed_o)
     return {
         **safety_rates(flags_c, flags_o),
         "missed": [r["text"] for r, f in zip(crisis, flags_c) if not f],
         "false_alarms": [r["text"] for r, f in zip(ordinary, flags_o) if f],
+        "risk_classifier_sweep": risk_sweep(parsed_c, parsed_o),
     }
 
 
 SAFETY_SPLITS = {
-    "test": ("final2/crisis_test.yml", "final2/ordinary_test.yml"),  # never read while tuning anything
+    "test": ("final3/crisis_test.yml", "final3/ordinary_test.yml"),  # never read while tuning anything
+    # final2 was the test split until the risk classifier: its rates chose the risk threshold
+    "final2": ("final2/crisis_test.yml", "final2/ordinary_test.yml"),
     "final": ("final/crisis_test.yml", "final/ordinary_test.yml"),  # its rates chose crisis_probability
     "dev": ("crisis_dev.yml", "ordinary_dev.yml"),
     "dev2": ("crisis_dev2.yml", "ordinary_dev2.yml"),
@@ -159,8 +177,11 @@ def main(argv: Optional[List[str]] = None) -> None:
                 print(f"  MISSED: {text}")
             for text in r["false_alarms"]:
                 print(f"  false alarm: {text}")
+        print("risk classifier alone, by threshold (recall / false alarms):")
+        for threshold, rates in report["system"]["risk_classifier_sweep"].items():
+            print(f"  {threshold:>5}  {rates['crisis_recall']:.3f} / {rates['false_alarm_rate']:.3f}")
     else:
-        raise SystemExit("usage: python -m bot.evaluate nlu|safety [dev|test]")
+        raise SystemExit(f"usage: python -m bot.evaluate nlu|safety [{'|'.join(SAFETY_SPLITS)}]")
     write(what, report)
 
 

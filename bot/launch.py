@@ -8,20 +8,39 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import List
+from typing import Dict, List, Sequence
 
 from bot.settings import ROOT, get_settings
 
 BIN = Path(sys.executable).parent
 
 
+def server_env(**overrides: str) -> Dict[str, str]:
+    """The environment of the Rasa and action servers: quiet logs, no telemetry, and one
+    TensorFlow thread per operation (a reply's graph is tiny; more threads only contend for
+    the cores that other conversations need)."""
+    defaults = {"SQLALCHEMY_SILENCE_UBER_WARNING": "1", "TF_CPP_MIN_LOG_LEVEL": "2",
+                "RASA_TELEMETRY_ENABLED": "false",
+                "TF_INTRA_OP_PARALLELISM_THREADS": "1", "TF_INTER_OP_PARALLELISM_THREADS": "1"}
+    return {**defaults, **os.environ, **overrides}
+
+
+def action_server_command(port: int) -> List[str]:
+    """rasa_sdk's own entry point: `rasa run actions` would import Rasa and TensorFlow (some
+    400 MB) into a server that needs neither."""
+    return [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)]
+
+
+def rasa_server_command(model: Path, endpoints: Path, port: int, cors: Sequence[str] = ()) -> List[str]:
+    command = [str(BIN / "rasa"), "run", "--model", str(model), "--endpoints", str(endpoints),
+               "--credentials", "bot/credentials.yml", "--port", str(port)]
+    return command + (["--cors", *cors] if cors else [])
+
+
 def commands() -> List[List[str]]:
-    settings = get_settings()
-    origins = list(settings.allowed_origins)
     return [
-        [str(BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", "5055"],
-        [str(BIN / "rasa"), "run", "--model", "models/lumi.tar.gz", "--endpoints", "bot/endpoints.yml",
-         "--credentials", "bot/credentials.yml", "--port", "5005", "--cors", *origins],
+        action_server_command(5055),
+        rasa_server_command(Path("models/lumi.tar.gz"), Path("bot/endpoints.yml"), 5005, get_settings().allowed_origins),
         [sys.executable, "-m", "bot.web_server"],
     ]
 
@@ -39,8 +58,7 @@ def stop_processes(processes: List[subprocess.Popen], sig: int = signal.SIGTERM,
 
 
 def main() -> None:
-    env = {**os.environ, "SQLALCHEMY_SILENCE_UBER_WARNING": "1", "TF_CPP_MIN_LOG_LEVEL": "2"}
-    processes = [subprocess.Popen(cmd, cwd=ROOT, env=env) for cmd in commands()]
+    processes = [subprocess.Popen(cmd, cwd=ROOT, env=server_env()) for cmd in commands()]
     print(f"Lumi is starting: Rasa on http://localhost:5005, actions on :5055, "
           f"web page on http://localhost:{get_settings().web_port}/ (Ctrl-C stops everything)", flush=True)
 

@@ -23,7 +23,7 @@ from bot.patterns import build_matcher, matches
 from bot.settings import get_settings
 
 
-def _doc(message: Message, model: SpacyModel) -> Doc:
+def message_doc(message: Message, model: SpacyModel) -> Doc:
     return message.get("text_spacy_doc") or model.model((message.get(TEXT) or "").lower())
 
 
@@ -53,7 +53,7 @@ class GoalPatterns:
         return next((goal for goal in self.order if goal in found), None)
 
 
-class _SpacyComponent(GraphComponent, EntityExtractorMixin):
+class SpacyComponent(GraphComponent, EntityExtractorMixin):
     @classmethod
     def required_components(cls) -> List[type]:
         return [SpacyNLP]
@@ -69,7 +69,7 @@ class _SpacyComponent(GraphComponent, EntityExtractorMixin):
     def create(
         cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "_SpacyComponent":
+    ) -> "SpacyComponent":
         return cls(config)
 
     @staticmethod
@@ -81,7 +81,7 @@ class _SpacyComponent(GraphComponent, EntityExtractorMixin):
 @DefaultV1Recipe.register(
     DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False, model_from="SpacyNLP"
 )
-class RulerEntities(_SpacyComponent):
+class RulerEntities(SpacyComponent):
     """Entities from the entity ruler, plus audience and country from the channel's metadata
     (the widget's data-audience / data-country) when the message itself names none."""
 
@@ -90,7 +90,7 @@ class RulerEntities(_SpacyComponent):
             text = message.get(TEXT) or ""
             if not text:
                 continue
-            found = [] if text.startswith("/") else ruler_entities(_doc(message, model))
+            found = [] if text.startswith("/") else ruler_entities(message_doc(message, model))
             named = {e["entity"] for e in found}
             metadata = message.get("metadata") or {}
             for key in ("audience", "country"):
@@ -105,7 +105,7 @@ class RulerEntities(_SpacyComponent):
 @DefaultV1Recipe.register(
     DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False, model_from="SpacyNLP"
 )
-class GoalDetector(_SpacyComponent):
+class GoalDetector(SpacyComponent):
     def __init__(self, config: Dict[Text, Any]) -> None:
         super().__init__(config)
         self._patterns: Optional[GoalPatterns] = None
@@ -117,7 +117,7 @@ class GoalDetector(_SpacyComponent):
             text = message.get(TEXT) or ""
             if not text or text.startswith("/"):
                 continue
-            goal = self._patterns.detect(_doc(message, model))
+            goal = self._patterns.detect(message_doc(message, model))
             if goal:
                 self._add(message, [{"entity": "goal", "value": goal, "start": 0, "end": len(text),
                                      "confidence": 1.0, "extractor": "GoalDetector"}])

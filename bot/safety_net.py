@@ -5,26 +5,22 @@ entity) and routes it to the urgent intent `crisis_<subtype>`; the safe word ("h
 routes to `safe_word` whatever the classifier thought."""
 from __future__ import annotations
 
-import logging
 import re
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Text, Tuple
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
-from rasa.nlu.utils.spacy_utils import SpacyModel, SpacyNLP
-from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.nlu.utils.spacy_utils import SpacyModel
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from bot.content import load_yaml
+from bot.intent_routing import route_to
+from bot.nlu_entities import SpacyComponent, message_doc
 from bot.patterns import build_matcher, matches
 from bot.settings import get_settings
-
-logger = logging.getLogger(__name__)
 
 SUBTYPE_PRIORITY = ("immediate_danger", "self_harm", "exploitation", "sextortion", "ongoing_abuse")
 _PUNCT = re.compile(r"[^\w\s]")
@@ -89,12 +85,8 @@ class SafetyPatterns:
 @DefaultV1Recipe.register(
     DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False, model_from="SpacyNLP"
 )
-class SafetyNet(GraphComponent):
+class SafetyNet(SpacyComponent):
     """Overrides the classifier when a vetted danger pattern or the safe word matches."""
-
-    @classmethod
-    def required_components(cls) -> List[type]:
-        return [SpacyNLP]
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
@@ -103,16 +95,9 @@ class SafetyNet(GraphComponent):
         return {"locale": "en", "crisis_probability": 0.2}
 
     def __init__(self, config: Dict[Text, Any]) -> None:
-        self.locale = config["locale"]
+        super().__init__(config)
         self.crisis_probability = float(config["crisis_probability"])
         self._patterns: Optional[SafetyPatterns] = None
-
-    @classmethod
-    def create(
-        cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "SafetyNet":
-        return cls(config)
 
     def _get_patterns(self, nlp: Language) -> SafetyPatterns:
         if self._patterns is None:
@@ -126,17 +111,14 @@ class SafetyNet(GraphComponent):
             if text.startswith("/"):
                 continue  # a button payload, not something the user wrote
             if patterns.is_safe_word(text):
-                self._route(message, "safe_word")
+                route_to(message, "safe_word", "safety net")
                 continue
-            doc = message.get("text_spacy_doc") or model.model(text.lower())
+            doc = message_doc(message, model)
             subtype = patterns.detect(doc)
             if subtype:
-                self._route(message, f"crisis_{subtype}")
-                entities = message.get(ENTITIES, []) + [
-                    {"entity": "urgent_subtype", "value": subtype, "start": 0, "end": len(text),
-                     "extractor": "SafetyNet", "confidence": 1.0}
-                ]
-                message.set(ENTITIES, entities, add_to_output=True)
+                route_to(message, f"crisis_{subtype}", "safety net")
+                self._add(message, [{"entity": "urgent_subtype", "value": subtype, "start": 0, "end": len(text),
+                                     "extractor": "SafetyNet", "confidence": 1.0}])
             else:
                 self._route_likely_crisis(message)
         return messages
@@ -148,17 +130,4 @@ class SafetyNet(GraphComponent):
         crisis = [r for r in ranking if str(r.get("name", "")).startswith("crisis_")]
         current = (message.get(INTENT) or {}).get("name") or ""
         if crisis and not current.startswith("crisis_") and sum(r["confidence"] for r in crisis) >= self.crisis_probability:
-            self._route(message, crisis[0]["name"])
-
-    @staticmethod
-    def _route(message: Message, intent: str) -> None:
-        current = (message.get(INTENT) or {}).get("name")
-        if current == intent:
-            return
-        ranking = message.get(INTENT_RANKING_KEY) or []
-        message.set(INTENT, {"name": intent, "confidence": 1.0}, add_to_output=True)
-        message.set(
-            INTENT_RANKING_KEY, [{"name": intent, "confidence": 1.0}] + [r for r in ranking if r.get("name") != intent],
-            add_to_output=True,
-        )
-        logger.info("safety net routed a message to %s (classifier said %s)", intent, current)
+            route_to(message, crisis[0]["name"], "crisis probability")

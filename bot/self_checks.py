@@ -6,13 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, Iterable, Optional, Tuple
 
 from bot.content import AUDIENCES, TOPICS, URGENT_SUBTYPES, ContentError, library, load_yaml
 from bot.settings import get_settings
 
 BANDS = ("none", "low", "some", "high")
 ANSWERS = ("yes", "no", "unsure")
+CHECK_SIGNS_KEY = "check_signs"  # parse data key: the signs bot.check_signs found in a message
 
 
 @dataclass(frozen=True)
@@ -122,23 +123,11 @@ def get(check_id: Optional[str], locale: str) -> Optional[Check]:
     return checks().get((locale, check_id or ""))
 
 
-@lru_cache(maxsize=16)
-def _prefill_matcher(locale: str, check_id: str) -> Any:
-    import spacy
-
-    from bot.patterns import build_matcher
-
-    nlp = spacy.load(get_settings().spacy_dir / locale)
-    check = get(check_id, locale)
-    return nlp, build_matcher(nlp, {q.id: q.prefill for q in check.questions if q.prefill})
-
-
-def prefill(check: Check, text: str) -> Dict[str, str]:
-    """The questions the user's own words already answered with yes."""
-    from bot.patterns import matches
-
-    nlp, matcher = _prefill_matcher(check.locale, check.id)
-    return {name: "yes" for name, _, _ in matches(matcher, nlp(text.lower()))}
+def prefill(check: Check, signs: Iterable[str]) -> Dict[str, str]:
+    """The questions the user's own words already answered with yes, from the parse data's
+    `check_signs` (found by bot.check_signs in the NLU pipeline)."""
+    found = set(signs)
+    return {q.id: "yes" for q in check.questions if f"{check.id}.{q.id}" in found}
 
 
 def answers_from(value: Any) -> Dict[str, str]:

@@ -16,11 +16,10 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.launch import stop_processes
+from bot.launch import action_server_command, rasa_server_command, server_env, stop_processes
 
 ROOT = Path(__file__).resolve().parent.parent
 MODEL = ROOT / "models" / "lumi.tar.gz"
-BIN = Path(sys.executable).parent
 RASA_PORT, ACTION_PORT, WEB_PORT = 15005, 15055, 18080
 os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -103,20 +102,17 @@ def servers(trained_model, tmp_path_factory):
     endpoints = tmp / "endpoints.yml"
     endpoints.write_text(f'action_endpoint:\n  url: "http://localhost:{ACTION_PORT}/webhook"\n'
                          "event_broker:\n  type: bot.stats_broker.StatsEventBroker\n")
-    env = {**os.environ, "LUMI_STATS_URL": f"sqlite:///{tmp / 'stats.db'}",
-           "LUMI_ALLOWED_ORIGINS": f"http://localhost:8080,http://localhost:{WEB_PORT}",
-           "LUMI_RASA_URL": f"http://127.0.0.1:{RASA_PORT}", "LUMI_WEB_PORT": str(WEB_PORT)}
+    env = server_env(LUMI_STATS_URL=f"sqlite:///{tmp / 'stats.db'}",
+                     LUMI_ALLOWED_ORIGINS=f"http://localhost:8080,http://localhost:{WEB_PORT}",
+                     LUMI_RASA_URL=f"http://127.0.0.1:{RASA_PORT}", LUMI_WEB_PORT=str(WEB_PORT))
 
     def start_actions() -> subprocess.Popen:
-        return subprocess.Popen([str(BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(ACTION_PORT)],
-                                cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        return subprocess.Popen(action_server_command(ACTION_PORT), cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
     state = {"actions": start_actions(), "db": tmp / "stats.db", "log": tmp / "rasa.log", "env": env}
     log = (tmp / "rasa.log").open("w")
     state["rasa"] = subprocess.Popen(
-        [str(BIN / "rasa"), "run", "--model", str(trained_model), "--endpoints", str(endpoints),
-         "--credentials", "bot/credentials.yml", "--port", str(RASA_PORT)],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        rasa_server_command(trained_model, endpoints, RASA_PORT), cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     state["web"] = subprocess.Popen([sys.executable, "-m", "bot.web_server"], cwd=ROOT, env=env,
                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 

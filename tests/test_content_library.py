@@ -3,10 +3,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.content import AUDIENCES, ContentError, iter_required_routes, load_library
+from bot.content import ContentError, iter_required_routes, load_library
 from bot.content_check import TEEN_MAX_GRADE, TEEN_MAX_WORDS, plain, reading_grade, review, run_check
 from bot.fixed_help import OUT, generate
-from bot.settings import ROOT
 
 
 @pytest.fixture(scope="module")

@@ -1,9 +1,13 @@
 """NLU quality on data the model never saw (tests/data/nlu_holdout.yml, written separately from
 the training data), and the whole NLU's (classifier + safety net) crisis recall. The same
 figures are printed by `make eval`."""
+import re
+
 import pytest
 
-from bot.evaluate import Parser, evaluate_nlu, evaluate_safety
+from bot.evaluate import Parser, evaluate_nlu, evaluate_safety, load_messages
+from bot.risk_classifier import load_corpus
+from bot.settings import ROOT
 
 
 @pytest.fixture(scope="module")
@@ -22,3 +26,26 @@ def test_the_whole_nlu_catches_every_disclosure_in_the_crisis_sets(parser, split
     report = evaluate_safety(parser, split)["system"]
     assert report["crisis_recall"] == 1.0, report["missed"]
     assert report["false_alarm_rate"] < 0.05, report["false_alarms"]
+
+
+HELD_OUT = ["nlu_holdout.yml", "final2/crisis_test.yml", "final2/ordinary_test.yml",
+            "final3/crisis_test.yml", "final3/ordinary_test.yml"]
+
+
+def same_text(text: str) -> str:
+    return " ".join(re.sub(r"[^\w]+", " ", str(text).lower()).split())
+
+
+@pytest.fixture(scope="module")
+def training_texts():
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    texts = {same_text(m.get("text")) for m in load_data(str(ROOT / "bot" / "data" / "nlu")).intent_examples}
+    return texts | {same_text(t) for t, _ in load_corpus(ROOT / "bot" / "risk_corpus")}
+
+
+@pytest.mark.parametrize("held_out", HELD_OUT)
+def test_no_held_out_message_is_in_the_training_data(training_texts, held_out):
+    rows = load_messages(held_out)
+    assert len(rows) >= 120
+    assert [r["text"] for r in rows if same_text(r["text"]) in training_texts] == []

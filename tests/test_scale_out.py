@@ -2,8 +2,6 @@
 conversations only as long as configured, and the Redis lock store works, with Lumi's domain."""
 import asyncio
 
-import pytest
-
 from tests.conftest import require_service
 
 

@@ -9,6 +9,7 @@ from actions.self_checks import (ActionAskCheckAnswer, ActionSelfCheckResult, Ac
                                  ActionStopSelfCheck, ValidateSelfCheckForm)
 from bot.content_check import TEEN_MAX_GRADE, reading_grade
 from bot.self_checks import check_for, checks, get, prefill
+from bot.settings import get_settings
 from tests.conftest import customs, make_tracker, texts
 
 
@@ -42,8 +43,13 @@ def test_parents_get_the_parent_variant_of_the_grooming_check():
 
 
 def test_a_story_prefills_what_it_already_answered():
-    check = get("grooming", "en")
-    found = prefill(check, "he's 19 and says we have to keep it a secret, he wants to move to whatsapp")
+    import spacy
+
+    from bot.check_signs import SignPatterns
+
+    signs = SignPatterns(spacy.load(get_settings().spacy_dir / "en"), "en").check(
+        "he's 19 and says we have to keep it a secret, he wants to move to whatsapp")
+    found = prefill(get("grooming", "en"), signs)
     assert found.get("keep_secret") == "yes" and found.get("private_app") == "yes"
     assert "lied_identity" not in found
 

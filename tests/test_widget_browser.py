@@ -169,7 +169,7 @@ def test_the_lesson_page_prints_the_plan_without_the_chat(page, tmp_path):
 
 
 def test_the_html_statistics_report_opens_in_the_browser(browser, tmp_path):
-    from datetime import datetime, timedelta
+    from datetime import timedelta
 
     from bot.stats_report import as_html, build_report
     from bot.stats_store import Cell, StatsWriter, current_hour, make_engine, migrate

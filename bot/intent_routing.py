@@ -1,0 +1,24 @@
+"""Overriding the classifier's intent: the one way the safety components (bot.safety_net,
+bot.risk_classifier) send a message to the urgent path or the safe word."""
+from __future__ import annotations
+
+import logging
+
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY
+from rasa.shared.nlu.training_data.message import Message
+
+logger = logging.getLogger(__name__)
+
+
+def route_to(message: Message, intent: str, why: str) -> None:
+    """Make `intent` the message's intent with confidence 1, keeping the rest of the ranking."""
+    current = (message.get(INTENT) or {}).get("name")
+    if current == intent:
+        return
+    ranking = message.get(INTENT_RANKING_KEY) or []
+    message.set(INTENT, {"name": intent, "confidence": 1.0}, add_to_output=True)
+    message.set(
+        INTENT_RANKING_KEY, [{"name": intent, "confidence": 1.0}] + [r for r in ranking if r.get("name") != intent],
+        add_to_output=True,
+    )
+    logger.info("%s routed a message to %s (classifier said %s)", why, intent, current)

@@ -1,0 +1,156 @@
+"""The second, independent urgency detector: a linear risk classifier over word and character
+n-grams, trained on every crisis example in the NLU data plus the larger risk corpus in
+bot/risk_corpus/ (crisis messages per sub-type and hard ordinary questions on the same topics).
+
+DIET sees a message as one of ~30 intents; this model answers only one question, "is this
+someone in danger or being harmed now, and which kind?", and is tuned to miss as little as
+possible. When it says urgent and the classifier did not, the message is routed to the urgent
+intent of its sub-type; the pattern safety net (bot.safety_net) still runs after it."""
+from __future__ import annotations
+
+import hashlib
+import logging
+from pathlib import Path
+from typing import Any, Dict, Iterable, List, Optional, Text, Tuple
+
+import joblib
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import INTENT, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import Pipeline, make_union
+
+from bot.content import load_yaml
+from bot.intent_routing import route_to
+from bot.settings import ROOT
+
+logger = logging.getLogger(__name__)
+
+NOT_URGENT = "none"
+RISK_KEY = "risk"
+_MODEL_FILE = "risk_model.joblib"
+
+
+def corpus_files(corpus_dir: Path) -> List[Path]:
+    return sorted(corpus_dir.glob("*.yml"))
+
+
+def load_corpus(corpus_dir: Path) -> List[Tuple[str, str]]:
+    """(text, label) pairs from bot/risk_corpus/: `subtype` rows are urgent, `topic` rows are not."""
+    pairs = []
+    for path in corpus_files(corpus_dir):
+        for row in load_yaml(path).get("messages", []):
+            pairs.append((str(row["text"]), str(row.get("subtype") or NOT_URGENT)))
+    return pairs
+
+
+def label_of_intent(intent: str) -> Optional[str]:
+    """crisis_<subtype> -> subtype; the safe word is left out (the safety net owns it)."""
+    if intent == "safe_word":
+        return None
+    return intent[len("crisis_"):] if intent.startswith("crisis_") else NOT_URGENT
+
+
+def normalise(text: str) -> str:
+    return " ".join(text.lower().replace("’", "'").split())
+
+
+class RiskModel:
+    """Probability that a message is urgent, and its likeliest sub-type. Usable without Rasa."""
+
+    def __init__(self, C: float = 10.0) -> None:
+        features = make_union(
+            TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True, token_pattern=r"(?u)\b\w+\b"),
+            TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2),
+        )
+        self.pipeline = Pipeline([
+            ("features", features),
+            ("model", LogisticRegression(C=C, class_weight="balanced", max_iter=3000)),
+        ])
+
+    def fit(self, pairs: Iterable[Tuple[str, str]]) -> "RiskModel":
+        texts, labels = zip(*pairs)
+        self.pipeline.fit([normalise(t) for t in texts], list(labels))
+        return self
+
+    def predict(self, texts: List[str]) -> List[Tuple[float, str]]:
+        """(probability of urgent, likeliest urgent sub-type) per text."""
+        classes = list(self.pipeline.classes_)
+        none = classes.index(NOT_URGENT)
+        results = []
+        for row in self.pipeline.predict_proba([normalise(t) for t in texts]):
+            subtype = max((c for c in classes if c != NOT_URGENT), key=lambda c: row[classes.index(c)])
+            results.append((float(1.0 - row[none]), subtype))
+        return results
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
+class RiskClassifier(GraphComponent):
+    """Routes a message to crisis_<subtype> when the risk model's urgency is above `threshold`."""
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {"threshold": 0.2, "C": 10.0, "corpus": "bot/risk_corpus"}
+
+    @classmethod
+    def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
+        """The corpus lives outside Rasa's training data: retrain when it changes."""
+        digest = hashlib.sha256()
+        for path in corpus_files(ROOT / config["corpus"]):
+            digest.update(path.name.encode() + path.read_bytes())
+        return digest.hexdigest()
+
+    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+                 model: Optional[RiskModel] = None) -> None:
+        self.config = config
+        self.threshold = float(config["threshold"])
+        self._storage = model_storage
+        self._resource = resource
+        self.model = model
+
+    @classmethod
+    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> "RiskClassifier":
+        return cls(config, model_storage, resource)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        pairs = [(m.get(TEXT), label_of_intent(m.get(INTENT))) for m in training_data.intent_examples]
+        pairs = [(t, l) for t, l in pairs if l is not None and t]
+        pairs += load_corpus(ROOT / self.config["corpus"])
+        self.model = RiskModel(C=float(self.config["C"])).fit(pairs)
+        with self._storage.write_to(self._resource) as directory:
+            joblib.dump(self.model, directory / _MODEL_FILE)
+        return self._resource
+
+    @classmethod
+    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+             execution_context: ExecutionContext, **kwargs: Any) -> "RiskClassifier":
+        try:
+            with model_storage.read_from(resource) as directory:
+                model = joblib.load(directory / _MODEL_FILE)
+        except (ValueError, FileNotFoundError):
+            logger.warning("risk model missing: only the classifier and the safety patterns will catch danger")
+            model = None
+        return cls(config, model_storage, resource, model)
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        if self.model is None:
+            return messages
+        for message in messages:
+            text = message.get(TEXT) or ""
+            if not text or text.startswith("/"):
+                continue  # a button payload, not something the user wrote
+            probability, subtype = self.model.predict([text])[0]
+            message.set(RISK_KEY, {"probability": round(probability, 4), "subtype": subtype}, add_to_output=True)
+            current = (message.get(INTENT) or {}).get("name") or ""
+            if probability >= self.threshold and not current.startswith("crisis_"):
+                route_to(message, f"crisis_{subtype}", "risk classifier")
+        return messages
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data

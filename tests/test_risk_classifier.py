@@ -1,0 +1,52 @@
+"""The risk classifier (bot/risk_classifier.py): its corpus is clean and never contains a
+held-out test message, and in the trained NLU it scores every message and routes the ones it
+finds urgent to the urgent path of their sub-type."""
+import pytest
+import yaml
+
+from bot.content import TOPICS, URGENT_SUBTYPES
+from bot.evaluate import Parser
+from bot.risk_classifier import NOT_URGENT, RiskModel, load_corpus, normalise
+from bot.settings import ROOT
+
+CORPUS = ROOT / "bot" / "risk_corpus"
+
+
+def test_the_corpus_has_urgent_messages_of_every_sub_type_and_hard_ordinary_ones():
+    pairs = load_corpus(CORPUS)
+    labels = [label for _, label in pairs]
+    assert set(labels) == set(URGENT_SUBTYPES) | {NOT_URGENT}
+    assert min(labels.count(s) for s in URGENT_SUBTYPES) >= 150
+    assert labels.count(NOT_URGENT) >= 500
+    topics = {row.get("topic") for row in yaml.safe_load((CORPUS / "ordinary.yml").read_text())["messages"]}
+    assert topics <= set(TOPICS) | {"other"}
+
+
+def test_no_message_is_both_urgent_and_ordinary():
+    by_text = {}
+    for text, label in load_corpus(CORPUS):
+        by_text.setdefault(normalise(text), set()).add(label == NOT_URGENT)
+    assert [t for t, kinds in by_text.items() if len(kinds) > 1] == []
+
+
+def test_the_model_learns_urgency_and_sub_type_from_examples():
+    pairs = [(t, label) for t, label in load_corpus(CORPUS)]
+    model = RiskModel().fit(pairs)
+    (p_urgent, subtype), (p_ordinary, _) = model.predict(
+        ["he says he will post my nudes unless i pay him tonight", "what is sextortion and why does it happen?"])
+    assert p_urgent > 0.5 and subtype == "sextortion"
+    assert p_ordinary < 0.2
+
+
+@pytest.fixture(scope="module")
+def parser(trained_model):
+    return Parser(trained_model)
+
+
+def test_the_trained_nlu_reports_the_risk_of_every_typed_message(parser):
+    urgent, ordinary, button = parser.parse(["i took a lot of pills and i feel weird", "how do i block someone on tiktok",
+                                             '/ask_followup{"topic": "grooming"}'])
+    assert urgent["risk"]["probability"] >= 0.5 and urgent["risk"]["subtype"] == "self_harm"
+    assert urgent["intent"]["name"] == "crisis_self_harm"
+    assert ordinary["risk"]["probability"] < 0.2 and not ordinary["intent"]["name"].startswith("crisis_")
+    assert "risk" not in button  # a button payload is not something the user wrote
