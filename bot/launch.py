@@ -12,7 +12,6 @@ from typing import Dict, List, Sequence
 
 from bot.settings import ROOT, get_settings
 
-BIN = Path(sys.executable).parent
 
 
 def server_env(**overrides: str) -> Dict[str, str]:
@@ -32,7 +31,8 @@ def action_server_command(port: int) -> List[str]:
 
 
 def rasa_server_command(model: Path, endpoints: Path, port: int, cors: Sequence[str] = ()) -> List[str]:
-    command = [str(BIN / "rasa"), "run", "--model", str(model), "--endpoints", str(endpoints),
+    """`rasa run` through bot.rasa_server (the same server, with measured savings)."""
+    command = [sys.executable, "-m", "bot.rasa_server", "run", "--model", str(model), "--endpoints", str(endpoints),
                "--credentials", "bot/credentials.yml", "--port", str(port)]
     return command + (["--cors", *cors] if cors else [])
 

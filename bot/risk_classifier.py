@@ -18,7 +18,7 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import INTENT, TEXT
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -54,6 +54,12 @@ def label_of_intent(intent: str) -> Optional[str]:
     if intent == "safe_word":
         return None
     return intent[len("crisis_"):] if intent.startswith("crisis_") else NOT_URGENT
+
+
+def crisis_probability(message: Message) -> float:
+    """The intent classifier's summed probability of the crisis intents."""
+    ranking = message.get(INTENT_RANKING_KEY) or []
+    return float(sum(r["confidence"] for r in ranking if str(r.get("name", "")).startswith("crisis_")))
 
 
 def normalise(text: str) -> str:
@@ -146,10 +152,13 @@ class RiskClassifier(GraphComponent):
             if not text or text.startswith("/"):
                 continue  # a button payload, not something the user wrote
             probability, subtype = self.model.predict([text])[0]
-            message.set(RISK_KEY, {"probability": round(probability, 4), "subtype": subtype}, add_to_output=True)
             current = (message.get(INTENT) or {}).get("name") or ""
-            if probability >= self.threshold and not current.startswith("crisis_"):
+            classifier = crisis_probability(message)
+            routed = probability >= self.threshold and not current.startswith("crisis_")
+            if routed:
                 route_to(message, f"crisis_{subtype}", "risk classifier")
+            message.set(RISK_KEY, {"probability": round(probability, 4), "subtype": subtype, "routed": routed,
+                                   "classifier_crisis": round(classifier, 4)}, add_to_output=True)
         return messages
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:

@@ -1,0 +1,65 @@
+"""Lumi's entry point for the Rasa server: `python -m bot.rasa_server run ...` is `rasa run ...`
+with two measured savings (docs/benchmarks.md):
+
+- Rasa 3.6 checks every action server response with `jsonschema.validate`, which first checks
+  the schema itself against the JSON Schema meta-schema: about 45 ms per custom action on a
+  2-core machine, most of a reply's time. The same validation with a validator built once takes
+  about 2 ms; invalid responses are rejected exactly as before.
+- TensorFlow 2.12 imports jax (about 100 MB resident) only for tf.lite's jax converter, which
+  Rasa never uses."""
+from __future__ import annotations
+
+import sys
+from functools import lru_cache
+from typing import Any, Dict, List, Optional, Text
+
+from jsonschema import ValidationError, validators
+
+
+def block_jax() -> None:
+    """Makes `import jax` fail, which TensorFlow's lite module handles (it is optional there)."""
+    sys.modules.setdefault("jax", None)  # type: ignore[arg-type]
+
+
+@lru_cache(maxsize=1)
+def _action_response_validator() -> Any:
+    from rasa.core.actions.action import RemoteAction
+
+    schema = RemoteAction.action_response_format_spec()
+    validator = validators.validator_for(schema)
+    validator.check_schema(schema)
+    return validator(schema)
+
+
+def validate_action_result(self: Any, result: Dict[Text, Any]) -> bool:
+    """RemoteAction._validate_action_result with the validator built once."""
+    from rasa.shared.constants import DOCS_BASE_URL
+
+    try:
+        _action_response_validator().validate(result)
+        return True
+    except ValidationError as e:
+        e.message += (
+            ". Failed to validate Action server response from API, make sure your response from the "
+            f"Action endpoint is valid. For more information about the format visit {DOCS_BASE_URL}/custom-actions"
+        )
+        raise e
+
+
+def install() -> None:
+    block_jax()
+    from rasa.core.actions.action import RemoteAction
+
+    RemoteAction._validate_action_result = validate_action_result  # type: ignore[assignment]
+
+
+def main(argv: Optional[List[str]] = None) -> None:
+    install()
+    from rasa.__main__ import main as rasa_main
+
+    sys.argv = ["rasa", *(sys.argv[1:] if argv is None else argv)]
+    rasa_main()
+
+
+if __name__ == "__main__":
+    main()
