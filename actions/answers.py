@@ -13,6 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.context import Turn, buttons, check_signs, entity, intent, text, turn
 from actions.replies import send_helplines, send_item
 from actions.self_checks import accept_offer, offer
+from actions.urgent_help import help_first_if_in_danger
 from bot.content import Item, KINDS, TOPICS, library, messages
 from bot.self_checks import check_for, prefill
 from bot.settings import get_settings
@@ -101,11 +102,13 @@ class ActionAnswer(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         current = turn(tracker)
+        urgent = help_first_if_in_danger(dispatcher, tracker, current)
         if current.topic is None or current.topic == "crisis":
             dispatcher.utter_message(text=messages(current.locale)["fallback"], buttons=topic_buttons(current.locale))
-            return []
-        events = answer(dispatcher, current.topic, choose_kind(tracker), current)
-        return events + offer_check_for_story(dispatcher, tracker, current)
+            return urgent
+        events = urgent + answer(dispatcher, current.topic, choose_kind(tracker), current)
+        # after urgent help, a quiz-like check would be the wrong next step
+        return events if urgent else events + offer_check_for_story(dispatcher, tracker, current)
 
 
 class ActionTellMore(Action):
@@ -132,13 +135,14 @@ class ActionFallback(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         current = turn(tracker)
+        urgent = help_first_if_in_danger(dispatcher, tracker, current)
         ranking = (tracker.latest_message or {}).get("intent_ranking") or []
         likely = [r["name"][len("topic_"):] for r in ranking if str(r.get("name", "")).startswith("topic_")][:3]
         texts = messages(current.locale)
         options = topic_buttons(current.locale, likely or None)[:3]
         options.append({"title": texts["fallback_talk"], "payload": "/safe_word"})
         dispatcher.utter_message(text=texts["fallback"], buttons=options)
-        return []
+        return urgent
 
 
 class ActionFeedback(Action):

@@ -36,6 +36,16 @@ def text(tracker: Tracker) -> str:
     return (tracker.latest_message or {}).get("text") or ""
 
 
+def possible_danger(tracker: Tracker) -> Optional[str]:
+    """The risk classifier's sub-type when it found the latest message urgent although the
+    intent is not a crisis intent (bot.risk_classifier); otherwise None."""
+    latest = tracker.latest_message or {}
+    risk = latest.get("risk") or {}
+    if not risk.get("urgent") or intent(tracker).startswith(CRISIS_INTENT_PREFIX):
+        return None
+    return str(risk.get("subtype") or "ongoing_abuse")
+
+
 def check_signs(tracker: Tracker) -> List[str]:
     """The self-check questions the latest message answered (bot.check_signs, in the NLU)."""
     return list((tracker.latest_message or {}).get(CHECK_SIGNS_KEY) or [])

@@ -9,7 +9,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.context import CRISIS_INTENT_PREFIX, entity, intent, turn
+from actions.context import CRISIS_INTENT_PREFIX, Turn, entity, intent, possible_danger, turn
 from actions.replies import send_helplines, send_item
 from bot.content import URGENT_SUBTYPES, library
 
@@ -23,24 +23,30 @@ def subtype_of(tracker: Tracker) -> str:
     return name if name in URGENT_SUBTYPES else "ongoing_abuse"
 
 
+def send_urgent_help(dispatcher: CollectingDispatcher, current: Turn, subtype: str) -> List[EventType]:
+    """The crisis text for the sub-type (always served, reviewed or not: help must never be
+    withheld), then the help contacts, both marked urgent."""
+    item = library().find("crisis", subtype, current.audience, current.locale)
+    if item is not None:
+        send_item(dispatcher, item, current.audience, urgent=True)
+    send_helplines(dispatcher, current.country, subtype, current.locale, urgent=True)
+    events: List[EventType] = [SlotSet("country", current.country)] if current.country else []
+    return events + ([SlotSet("last_content_id", item.id)] if item is not None else [])
+
+
+def help_first_if_in_danger(dispatcher: CollectingDispatcher, tracker: Tracker, current: Turn) -> List[EventType]:
+    """When the risk classifier found danger in what the intent classifier took for an ordinary
+    question or story, the urgent help comes first; the caller then answers as usual."""
+    subtype = possible_danger(tracker)
+    return send_urgent_help(dispatcher, current, subtype) if subtype else []
+
+
 class ActionUrgentHelp(Action):
     def name(self) -> Text:
         return "action_urgent_help"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
-        current = turn(tracker)
-        subtype = subtype_of(tracker)
-        # crisis texts are always served, reviewed or not: help must never be withheld
-        item = library().find("crisis", subtype, current.audience, current.locale)
-        if item is not None:
-            send_item(dispatcher, item, current.audience, urgent=True)
-        send_helplines(dispatcher, current.country, subtype, current.locale, urgent=True)
-        events: List[EventType] = [SlotSet("topic", "crisis")]
-        if item is not None:
-            events.append(SlotSet("last_content_id", item.id))
-        if current.country:
-            events.append(SlotSet("country", current.country))
-        return events
+        return [SlotSet("topic", "crisis")] + send_urgent_help(dispatcher, turn(tracker), subtype_of(tracker))
 
 
 class ActionShowHelplines(Action):

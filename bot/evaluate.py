@@ -119,7 +119,8 @@ def evaluate_system(parser: Parser, crisis: List[Dict[str, Any]], ordinary: List
     parsed_c, parsed_o = parser.parse([x["text"] for x in crisis]), parser.parse([x["text"] for x in ordinary])
 
     def urgent(parsed: List[Dict[str, Any]]) -> List[bool]:
-        return [r["intent"]["name"].startswith("crisis_") for r in parsed]
+        """Answered with urgent help: a crisis intent, or the risk classifier's urgent mark."""
+        return [r["intent"]["name"].startswith("crisis_") or bool((r.get("risk") or {}).get("urgent")) for r in parsed]
 
     flags_c, flags_o = urgent(parsed_c), urgent(parsed_o)
     return {
@@ -134,6 +135,8 @@ SAFETY_SPLITS = {
     "test": ("final3/crisis_test.yml", "final3/ordinary_test.yml"),  # never read while tuning anything
     # final2 was the test split until the risk classifier: its rates chose the risk threshold
     "final2": ("final2/crisis_test.yml", "final2/ordinary_test.yml"),
+    # the grey zone: non-urgent personal stories (tuning only; crisis side as final2)
+    "stories": ("final2/crisis_test.yml", "stories_dev/ordinary_stories.yml"),
     "final": ("final/crisis_test.yml", "final/ordinary_test.yml"),  # its rates chose crisis_probability
     "dev": ("crisis_dev.yml", "ordinary_dev.yml"),
     "dev2": ("crisis_dev2.yml", "ordinary_dev2.yml"),

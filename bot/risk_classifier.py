@@ -4,8 +4,11 @@ bot/risk_corpus/ (crisis messages per sub-type and hard ordinary questions on th
 
 DIET sees a message as one of ~30 intents; this model answers only one question, "is this
 someone in danger or being harmed now, and which kind?", and is tuned to miss as little as
-possible. When it says urgent and the classifier did not, the message is routed to the urgent
-intent of its sub-type; the pattern safety net (bot.safety_net) still runs after it."""
+possible. It does not change the intent: it adds `risk` to the parse data ({probability,
+subtype, urgent, classifier_crisis}). When `urgent` is set on a message that the classifier and
+the safety net took for an ordinary question or story, the answer begins with the urgent help
+for that sub-type and then answers (actions/urgent_help.py): many such messages are stories in
+the grey zone, where taking over the conversation would be wrong and leaving out help worse."""
 from __future__ import annotations
 
 import hashlib
@@ -26,7 +29,6 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_union
 
 from bot.content import load_yaml
-from bot.intent_routing import route_to
 from bot.settings import ROOT
 
 logger = logging.getLogger(__name__)
@@ -97,7 +99,7 @@ class RiskModel:
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
 class RiskClassifier(GraphComponent):
-    """Routes a message to crisis_<subtype> when the risk model's urgency is above `threshold`."""
+    """Marks a message urgent when the risk model's probability is at least `threshold`."""
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
@@ -152,13 +154,9 @@ class RiskClassifier(GraphComponent):
             if not text or text.startswith("/"):
                 continue  # a button payload, not something the user wrote
             probability, subtype = self.model.predict([text])[0]
-            current = (message.get(INTENT) or {}).get("name") or ""
-            classifier = crisis_probability(message)
-            routed = probability >= self.threshold and not current.startswith("crisis_")
-            if routed:
-                route_to(message, f"crisis_{subtype}", "risk classifier")
-            message.set(RISK_KEY, {"probability": round(probability, 4), "subtype": subtype, "routed": routed,
-                                   "classifier_crisis": round(classifier, 4)}, add_to_output=True)
+            urgent = probability >= self.threshold
+            message.set(RISK_KEY, {"probability": round(probability, 4), "subtype": subtype, "urgent": urgent,
+                                   "classifier_crisis": round(crisis_probability(message), 4)}, add_to_output=True)
         return messages
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:

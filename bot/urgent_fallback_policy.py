@@ -28,6 +28,13 @@ def is_urgent_intent(intent: Optional[str]) -> bool:
     return bool(intent) and (intent.startswith("crisis_") or intent == "safe_word")
 
 
+def is_urgent(message: Optional[UserUttered]) -> bool:
+    """A crisis intent or the safe word, or a message the risk classifier found urgent."""
+    if message is None:
+        return False
+    return is_urgent_intent(message.intent.get("name")) or bool((message.parse_data.get("risk") or {}).get("urgent"))
+
+
 def silent_custom_action(tracker: DialogueStateTracker, custom_actions: List[str]) -> Optional[str]:
     """The custom action that ran after the latest user message without saying anything."""
     action_name: Optional[str] = None
@@ -75,6 +82,5 @@ class UrgentFallbackPolicy(Policy):
         if tracker.latest_action_name in FALLBACK_UTTERANCES:
             return self._predict(ACTION_LISTEN_NAME, domain)
         if silent_custom_action(tracker, domain.user_actions):
-            intent = tracker.latest_message.intent.get("name") if tracker.latest_message else None
-            return self._predict(URGENT_FALLBACK if is_urgent_intent(intent) else SERVICE_UNAVAILABLE, domain)
+            return self._predict(URGENT_FALLBACK if is_urgent(tracker.latest_message) else SERVICE_UNAVAILABLE, domain)
         return self._prediction(self._default_predictions(domain))

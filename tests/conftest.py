@@ -33,13 +33,16 @@ def make_tracker(
     slots: Optional[Dict[str, Any]] = None,
     metadata: Optional[Dict[str, Any]] = None,
     sender_id: str = "test-user",
+    parse: Optional[Dict[str, Any]] = None,
 ) -> Tracker:
+    """A tracker whose latest message is `text`; `parse` adds parse data (`risk`, `check_signs`)."""
     latest = {
         "text": text,
         "intent": {"name": intent, "confidence": 1.0},
         "intent_ranking": [{"name": intent, "confidence": 1.0}],
         "entities": entities or [],
         "metadata": metadata or {},
+        **(parse or {}),
     }
     return Tracker(sender_id, slots or {}, latest, [], False, None, {}, "action_listen")
 

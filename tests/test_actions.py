@@ -87,6 +87,34 @@ def test_sextortion_first_steps_are_in_the_urgent_reply(dispatcher):
         assert step in text, step
 
 
+STORY = "got catfished and sent a pic, now he wants gift cards every day"
+
+
+def test_a_story_the_risk_classifier_finds_urgent_gets_urgent_help_first_then_the_answer(dispatcher):
+    risk = {"risk": {"probability": 0.62, "subtype": "sextortion", "urgent": True}}
+    tracker = make_tracker(STORY, "topic_sextortion", slots={"country": "GB"}, parse=risk)
+    events = run(ActionAnswer(), dispatcher, tracker)
+    crisis, helplines, answer = customs(dispatcher)[:3]
+    assert crisis["content_id"] == "crisis.sextortion.teen" and crisis["urgent"] is True
+    assert helplines["urgent"] is True and helplines["helplines"]
+    assert answer["content_id"].startswith("sextortion.") and answer["urgent"] is False
+    assert SlotSet("offer", "self_check") not in events  # no quiz-like check right after urgent help
+
+
+def test_the_same_story_without_the_urgent_mark_gets_only_the_answer(dispatcher):
+    risk = {"risk": {"probability": 0.05, "subtype": "sextortion", "urgent": False}}
+    run(ActionAnswer(), dispatcher, make_tracker(STORY, "topic_sextortion", parse=risk))
+    assert customs(dispatcher)[0]["content_id"].startswith("sextortion.")
+    assert not any(c.get("urgent") for c in customs(dispatcher))
+
+
+def test_a_fallback_the_risk_classifier_finds_urgent_also_gives_help_first(dispatcher):
+    risk = {"risk": {"probability": 0.4, "subtype": "self_harm", "urgent": True}}
+    run(ActionFallback(), dispatcher, make_tracker("idk whats the point of anything", "nlu_fallback", parse=risk))
+    assert customs(dispatcher)[0]["content_id"] == "crisis.self_harm.teen"
+    assert dispatcher.messages[-1]["buttons"]  # then the usual fallback with its topic buttons
+
+
 def test_the_safety_nets_sub_type_wins_over_the_classifier(dispatcher):
     tracker = make_tracker("...", "crisis_ongoing_abuse", [{"entity": "urgent_subtype", "value": "self_harm"}])
     run(ActionUrgentHelp(), dispatcher, tracker)

@@ -1,6 +1,6 @@
 """The risk classifier (bot/risk_classifier.py): its corpus is clean and never contains a
-held-out test message, and in the trained NLU it scores every message and routes the ones it
-finds urgent to the urgent path of their sub-type."""
+held-out test message, and in the trained NLU it scores every message and marks the ones it
+finds urgent (the actions then give urgent help first: tests/test_actions.py)."""
 import pytest
 import yaml
 
@@ -47,6 +47,7 @@ def test_the_trained_nlu_reports_the_risk_of_every_typed_message(parser):
     urgent, ordinary, button = parser.parse(["i took a lot of pills and i feel weird", "how do i block someone on tiktok",
                                              '/ask_followup{"topic": "grooming"}'])
     assert urgent["risk"]["probability"] >= 0.5 and urgent["risk"]["subtype"] == "self_harm"
-    assert urgent["intent"]["name"] == "crisis_self_harm"
-    assert ordinary["risk"]["probability"] < 0.2 and not ordinary["intent"]["name"].startswith("crisis_")
+    assert urgent["risk"]["urgent"] is True
+    assert ordinary["risk"]["probability"] < 0.2 and ordinary["risk"]["urgent"] is False
+    assert not ordinary["intent"]["name"].startswith("crisis_")
     assert "risk" not in button  # a button payload is not something the user wrote
