@@ -61,9 +61,12 @@ def test_each_topic_is_answered_with_its_content_and_the_contract(servers, messa
 
 
 def test_a_long_story_is_understood(servers):
+    """Secrecy and a move to disappearing messages: the answer is about grooming (urgent help
+    may come first when the risk classifier sees danger in it, never instead of the answer)."""
     story = ("I met this guy on Insta, he's really sweet, he told me to keep our chats secret and now he wants "
              "me to add him on another app where the messages disappear")
-    assert content(say("story", story))["topic"] == "grooming"
+    answers = [r["custom"] for r in say("story", story) if "content_id" in r.get("custom", {})]
+    assert [a["topic"] for a in answers if not a["urgent"]] == ["grooming"]
 
 
 def test_a_parent_gets_an_answer_written_for_parents(servers):
