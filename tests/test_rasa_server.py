@@ -24,3 +24,16 @@ def test_an_invalid_action_response_is_rejected_with_rasas_hint(result):
         validate_action_result(None, result)
     with pytest.raises(ValidationError):  # as Rasa's own (slow) check does
         RemoteAction._validate_action_result(RemoteAction, result)
+
+
+def test_event_classes_resolve_as_in_rasa_and_unknown_names_still_fail():
+    from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
+
+    from bot.rasa_server import resolve_event_type
+
+    for cls in (UserUttered, BotUttered, SlotSet, ActionExecuted):
+        assert resolve_event_type(cls.type_name) is cls
+        assert resolve_event_type(cls.type_name) is cls  # remembered
+    assert resolve_event_type("no_such_event", SlotSet) is SlotSet
+    with pytest.raises(ValueError):
+        resolve_event_type("no_such_event")
