@@ -14,6 +14,7 @@ import hashlib
 import json
 import os
 import platform
+import socket
 import statistics
 import subprocess
 import sys
@@ -118,13 +119,38 @@ async def say(session: aiohttp.ClientSession, sender: str, message: str) -> Tupl
     return (time.perf_counter() - started) * 1000, ok
 
 
-def start_servers(model: Path) -> Tuple[subprocess.Popen, subprocess.Popen, float]:
+SCALE_OUT = """tracker_store:
+  type: redis
+  url: 127.0.0.1
+  port: 6379
+  db: 3
+  record_exp: 600
+lock_store:
+  type: redis
+  url: 127.0.0.1
+  port: 6379
+  db: 3
+"""
+
+
+def redis_reachable() -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def start_servers(model: Path, workers: int = 1) -> Tuple[subprocess.Popen, subprocess.Popen, float]:
+    """The servers as `make run` starts them; with workers > 1, Rasa runs that many Sanic
+    workers on the Redis tracker and lock stores of the README's scale-out configuration."""
     endpoints = Path(tempfile.mkdtemp()) / "endpoints.yml"
     endpoints.write_text(f'action_endpoint:\n  url: "http://localhost:{ACTION_PORT}/webhook"\n'
-                         "event_broker:\n  type: bot.stats_broker.StatsEventBroker\n")
+                         "event_broker:\n  type: bot.stats_broker.StatsEventBroker\n" + (SCALE_OUT if workers > 1 else ""))
     started = time.monotonic()
     actions = subprocess.Popen(action_server_command(ACTION_PORT), cwd=ROOT, env=env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    rasa = subprocess.Popen(rasa_server_command(model, endpoints, RASA_PORT), cwd=ROOT, env=env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    rasa = subprocess.Popen(rasa_server_command(model, endpoints, RASA_PORT), cwd=ROOT, env={**env(), "SANIC_WORKERS": str(workers)},
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
     async def first_reply() -> None:
         async with aiohttp.ClientSession() as session:
@@ -179,8 +205,8 @@ async def load(concurrency: int, total: int) -> Dict[str, float]:
             "throughput_msg_s": round(len(ordered) / elapsed, 1), "messages": len(ordered), "errors": errors}
 
 
-def measure_serving(model: Path, levels=LEVELS) -> Dict[str, Any]:
-    rasa, actions, startup = start_servers(model)
+def measure_serving(model: Path, levels=LEVELS, workers: int = 1) -> Dict[str, Any]:
+    rasa, actions, startup = start_servers(model, workers)
     try:
         asyncio.run(load(1, 20))  # warm-up
         latency = {str(level): asyncio.run(load(level, MESSAGES_PER_LEVEL[level])) for level in levels}
@@ -237,6 +263,10 @@ def main(argv: Optional[List[str]] = None) -> None:
     ours = work / "lumi.tar.gz"
     print("measuring Lumi's servers…", flush=True)
     serving = measure_serving(ours)
+    scale_out = None
+    if redis_reachable():
+        print("measuring Lumi with 2 Rasa workers on Redis (scale-out configuration)…", flush=True)
+        scale_out = measure_serving(ours, levels=(10, 50), workers=2)
     print("measuring the default model's servers (1 conversation)…", flush=True)
     serving_default = measure_serving(default, levels=(1,))
     print("hold-out accuracy and safety…", flush=True)
@@ -252,6 +282,7 @@ def main(argv: Optional[List[str]] = None) -> None:
         **{str(level): serving["latency"][str(level)] for level in LEVELS},
         "errors": sum(serving["latency"][str(level)]["errors"] for level in LEVELS),
         "rasa_rss_mb": serving["rasa_rss_mb"], "actions_rss_mb": serving["actions_rss_mb"],
+        "scale_out_2_workers": scale_out,
         "nlu_holdout_acc": acc, "nlu_holdout_acc_default": acc_default,
         "crisis_recall": safety["crisis_recall"], "false_alarm_rate": safety["false_alarm_rate"],
         "default": {"train_s": round(train_default_s, 1), "train_reused": cached, "startup_s": serving_default["startup_s"],
@@ -267,6 +298,20 @@ def main(argv: Optional[List[str]] = None) -> None:
     (RESULTS / "bench.json").write_text(json.dumps(result, indent=2))
     DOC.write_text(markdown(result))
     print(markdown(result))
+
+
+def scale_out_lines(scale_out: Optional[Dict[str, Any]]) -> List[str]:
+    if not scale_out:
+        return ["Scale-out configuration not measured: no Redis on 127.0.0.1:6379.", ""]
+    latency = scale_out["latency"]
+    return [
+        "The README's scale-out configuration on the same machine: 2 Rasa workers (`SANIC_WORKERS=2`) on the "
+        f"Redis tracker and lock stores, {scale_out['rasa_rss_mb']} MB resident for Rasa (all workers):", "",
+        "| concurrency | p50 ms | p95 ms | p99 ms | msg/s | errors |", "|---|---|---|---|---|---|",
+        *[f"| {level} | {v['p50_ms']} | {v['p95_ms']} | {v['p99_ms']} | {v['throughput_msg_s']} | {v['errors']} |"
+          for level, v in latency.items()], "",
+        "See docs/performance.md for where the time goes.", "",
+    ]
 
 
 def markdown(r: Dict[str, Any]) -> str:
@@ -290,6 +335,7 @@ def markdown(r: Dict[str, Any]) -> str:
         "| concurrency | p50 ms | p95 ms | p99 ms | msg/s | errors |", "|---|---|---|---|---|---|",
         *[f"| {level} | {r[str(level)]['p50_ms']} | {r[str(level)]['p95_ms']} | {r[str(level)]['p99_ms']} | "
           f"{r[str(level)]['throughput_msg_s']} | {r[str(level)]['errors']} |" for level in LEVELS], "",
+        *scale_out_lines(r.get("scale_out_2_workers")),
         "Against the default `rasa init` pipeline and policies, trained on the same data:", "",
         "| | Lumi | default | ratio |", "|---|---|---|---|",
         f"| hold-out intent accuracy | {r['nlu_holdout_acc']} | {r['nlu_holdout_acc_default']} | {r['ratios']['holdout_acc_vs_default']} |",
