@@ -13,6 +13,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.context import check_signs, intent, turn
 from actions.replies import send_helplines, send_item
+from actions.urgent_help import help_first_if_in_danger
 from bot.content import library, messages
 from bot.self_checks import Check, answers_from, check_for, checks, get, prefill
 
@@ -130,10 +131,13 @@ class ValidateSelfCheckForm(FormValidationAction):
         answers = answers_from(tracker.get_slot("check_answers"))
         answer = ANSWER_INTENTS.get(intent(tracker))
         question = check.next_question(answers) if check else None
+        # an answer in which the risk classifier sees danger ("no... he said he'd hurt me") gets
+        # the urgent help at once; the check goes on after it
+        slots = {e["name"]: e["value"] for e in help_first_if_in_danger(dispatcher, tracker, turn(tracker))}
         if answer is None or question is None:
-            return {"check_answer": None}
+            return {**slots, "check_answer": None}
         answers[question.id] = answer
-        return {"check_answer": None, "check_answers": answers}
+        return {**slots, "check_answer": None, "check_answers": answers}
 
 
 class ActionSelfCheckResult(Action):

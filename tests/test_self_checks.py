@@ -97,6 +97,16 @@ def test_answers_are_recorded_for_the_next_question(dispatcher, intent, answer):
     assert result["check_answer"] is None
 
 
+def test_an_answer_in_which_the_risk_classifier_sees_danger_gets_urgent_help_and_is_still_recorded(dispatcher):
+    risk = {"risk": {"probability": 0.8, "subtype": "immediate_danger", "urgent": True}}
+    tracker = make_tracker("no but he said hes outside my house now", "deny", parse=risk,
+                           slots={"check_id": "grooming", "check_answers": {}, "country": "GB"})
+    result = ValidateSelfCheckForm().validate_check_answer("no but he said hes outside my house now", dispatcher, tracker, {})
+    crisis, helplines = customs(dispatcher)
+    assert crisis["content_id"] == "crisis.immediate_danger.teen" and helplines["helplines"][0]["phone"] == "999"
+    assert result["check_answers"] == {get("grooming", "en").questions[0].id: "no"}
+
+
 def test_the_form_ends_at_once_when_an_urgent_sign_is_answered_yes(dispatcher):
     check = get("grooming", "en")
     urgent = next(q for q in check.questions if q.urgent)
