@@ -13,7 +13,11 @@ RASA_ARGS := --domain bot/domain --config config.yml
 MODEL := models/lumi.tar.gz
 SPACY := build/spacy/en/meta.json
 SPACY_INPUTS := content/en/entities.yml $(wildcard content/helplines/*.yml) bot/spacy_pipeline.py
-TRAIN_INPUTS := config.yml $(shell find bot/domain bot/data bot/risk_corpus -name '*.yml' 2>/dev/null) $(wildcard bot/*.py) $(SPACY) \
+# the modules the trained model runs (NLU components, policies and what they import); tools such as
+# bot/benchmark.py or bot/evaluate.py are not inputs, so editing them does not retrain
+MODEL_CODE := $(addprefix bot/,check_signs.py nlu_entities.py risk_classifier.py safety_net.py \
+	urgent_fallback_policy.py patterns.py self_checks.py content.py settings.py intent_routing.py)
+TRAIN_INPUTS := config.yml $(shell find bot/domain bot/data bot/risk_corpus -name '*.yml' 2>/dev/null) $(MODEL_CODE) $(SPACY) \
 	content/en/safety_patterns.yml content/en/goals.yml
 
 .PHONY: run test setup train spacy eval eval-nlu eval-safety validate bench clean fixed-help lint

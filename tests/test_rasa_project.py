@@ -28,3 +28,35 @@ def test_the_test_stories_pass_without_prediction_errors(trained_model, tmp_path
     result = run("test", "core", "--model", str(trained_model), "--stories", "tests/stories",
                  "--fail-on-prediction-errors", "--out", str(tmp_path))
     assert result.returncode == 0, (result.stdout + result.stderr)[-4000:]
+
+
+def _bot_imports(module: str) -> set:
+    """The bot modules that `module` imports, directly or through other bot modules."""
+    import ast
+    seen, todo = set(), [module]
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        tree = ast.parse((ROOT / (name.replace(".", "/") + ".py")).read_text())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("bot."):
+                todo.append(node.module)
+    return seen
+
+
+def test_make_retrains_when_any_module_the_model_runs_changes():
+    """The Makefile's MODEL_CODE lists the code the trained model runs: a change to any of it
+    must retrain, so no stale model is served or tested."""
+    import re
+    import yaml
+    config = yaml.safe_load((ROOT / "config.yml").read_text())
+    components = [c["name"] for c in config["pipeline"] + config["policies"] if c["name"].startswith("bot.")]
+    needed = set()
+    for component in components:
+        needed |= _bot_imports(component.rsplit(".", 1)[0])
+    makefile = (ROOT / "Makefile").read_text()
+    block = re.search(r"MODEL_CODE := \$\(addprefix bot/,(.*?)\)\n", makefile, re.S).group(1)
+    listed = {"bot." + f[:-3] for f in block.replace("\\", " ").split()}
+    assert needed and needed <= listed, sorted(needed - listed)
