@@ -132,7 +132,12 @@ def evaluate_system(parser: Parser, crisis: List[Dict[str, Any]], ordinary: List
 
 
 SAFETY_SPLITS = {
-    "test": ("final3/crisis_test.yml", "final3/ordinary_test.yml"),  # never read while tuning anything
+    "test": ("final5/crisis_test.yml", "final5/ordinary_test.yml"),  # never read while tuning anything
+    # measured once when fresh (recall 1.0, false alarms 0.17, before 47 messages that are also training
+    # messages were removed), then used to tune the hard negatives
+    "final4": ("final4/crisis_test.yml", "final4/ordinary_test.yml"),
+    # measured once when fresh (recall 0.995, false alarms 0.088), then a tuning set
+    "final3": ("final3/crisis_test.yml", "final3/ordinary_test.yml"),
     # final2 was the test split until the risk classifier: its rates chose the risk threshold
     "final2": ("final2/crisis_test.yml", "final2/ordinary_test.yml"),
     # the grey zone: non-urgent personal stories (tuning only; crisis side as final2)
