@@ -109,7 +109,9 @@ class RiskClassifier(GraphComponent):
     def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
         """The corpus lives outside Rasa's training data: retrain when it changes."""
         digest = hashlib.sha256()
-        for path in corpus_files(ROOT / config["corpus"]):
+        # Rasa passes the config as written in config.yml here, without the defaults
+        corpus = config.get("corpus") or cls.get_default_config()["corpus"]
+        for path in corpus_files(ROOT / corpus):
             digest.update(path.name.encode() + path.read_bytes())
         return digest.hexdigest()
 

@@ -51,3 +51,19 @@ def test_the_trained_nlu_reports_the_risk_of_every_typed_message(parser):
     assert ordinary["risk"]["probability"] < 0.2 and ordinary["risk"]["urgent"] is False
     assert not ordinary["intent"]["name"].startswith("crisis_")
     assert "risk" not in button  # a button payload is not something the user wrote
+
+
+def test_retraining_notices_a_changed_corpus_with_the_config_as_written(tmp_path, monkeypatch):
+    """Rasa's training cache asks for the fingerprint with config.yml's keys only (no defaults):
+    that must work, and a changed corpus must change it so that the classifier retrains."""
+    import bot.risk_classifier as risk
+
+    as_written = {"threshold": 0.2, "C": 10.0}
+    assert risk.RiskClassifier.fingerprint_addon(as_written) == risk.RiskClassifier.fingerprint_addon(as_written)
+    corpus = tmp_path / "bot" / "risk_corpus"
+    corpus.mkdir(parents=True)
+    (corpus / "a.yml").write_text('messages:\n- text: "what is grooming"\n  topic: grooming\n')
+    monkeypatch.setattr(risk, "ROOT", tmp_path)
+    before = risk.RiskClassifier.fingerprint_addon(as_written)
+    (corpus / "a.yml").write_text('messages:\n- text: "what is sextortion"\n  topic: sextortion\n')
+    assert risk.RiskClassifier.fingerprint_addon(as_written) != before
