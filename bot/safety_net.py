@@ -35,6 +35,7 @@ class SafetyPatterns:
         self.danger = build_matcher(nlp, {k: v.get("patterns", []) for k, v in spec["subtypes"].items()})
         self.guards = build_matcher(nlp, {"guard": spec.get("guards", [])})
         self.guard_window = int(spec.get("guard_window", 8))
+        self.disclosed = build_matcher(nlp, {"disclosed": spec.get("disclosed", [])})
         self.unguarded = set(spec.get("unguarded", []))
         past = spec.get("past") or {}
         self.past_subtypes = set(past.get("subtypes", []))
@@ -65,9 +66,10 @@ class SafetyPatterns:
     def detect(self, doc: Doc) -> Optional[str]:
         """The urgent sub-type this message discloses, or None."""
         guards = matches(self.guards, doc)
+        disclosed = bool(matches(self.disclosed, doc))
         found = {
             name for name, start, _ in matches(self.danger, doc)
-            if name in self.unguarded or not self._guarded(doc, start, guards)
+            if name in self.unguarded or disclosed or not self._guarded(doc, start, guards)
         }
         if found & self.past_subtypes:
             tense = {name for name, _, _ in matches(self.past, doc)}

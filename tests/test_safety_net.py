@@ -64,3 +64,11 @@ def test_the_safe_word_is_recognised(patterns, text):
 
 def test_a_sentence_containing_help_is_not_the_safe_word(patterns):
     assert not patterns.is_safe_word("can you help me understand grooming")
+
+
+@pytest.mark.parametrize("text", [
+    "is it even legal to demand money for someone's pics? a guy is doing it to me right now",
+    "what if someone threatens to post your nudes, asking bc i got that dm last night",
+])
+def test_a_question_frame_does_not_hide_a_disclosure_in_the_same_message(patterns, text):
+    assert patterns.check(text) == "sextortion"
