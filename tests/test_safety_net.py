@@ -72,3 +72,15 @@ def test_a_sentence_containing_help_is_not_the_safe_word(patterns):
 ])
 def test_a_question_frame_does_not_hide_a_disclosure_in_the_same_message(patterns, text):
     assert patterns.check(text) == "sextortion"
+
+
+@pytest.mark.parametrize("text,subtype", [
+    ("BLACKMAIL HELP", "sextortion"),
+    ("he keeps asking me for steam cards or he sends the video to my mum", "sextortion"),
+    ("ich will mich umbringen", "self_harm"),
+    ("me quiero morir", "self_harm"),
+    ("ik wil dood", "self_harm"),
+    ("quero morrer", "self_harm"),
+])
+def test_short_cries_for_help_and_other_languages_are_caught(patterns, text, subtype):
+    assert patterns.check(text) == subtype
