@@ -30,7 +30,7 @@ def test_the_whole_nlu_catches_every_disclosure_in_the_crisis_sets(parser, split
 
 def test_on_the_tuning_set_the_whole_nlu_misses_at_most_one_in_a_hundred(parser):
     """tests/data/final2/ chose the risk threshold (0.996 recall, 0.06 false alarms then); the
-    test split final3 is measured by `make eval-safety`, never asserted, so nobody tunes on it."""
+    test split (final5) is measured by `make eval-safety`, never asserted."""
     report = evaluate_safety(parser, "final2")["system"]
     assert report["crisis_recall"] >= 0.99, report["missed"]
     assert report["false_alarm_rate"] <= 0.07, report["false_alarms"]
