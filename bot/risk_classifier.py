@@ -2,7 +2,7 @@
 n-grams, trained on every crisis example in the NLU data plus the larger risk corpus in
 bot/risk_corpus/ (crisis messages per sub-type and hard ordinary questions on the same topics).
 
-DIET sees a message as one of ~30 intents; this model answers only one question, "is this
+The intent classifier sees a message as one of ~30 intents; this model answers only one question, "is this
 someone in danger or being harmed now, and which kind?", and is tuned to miss as little as
 possible. It does not change the intent: it adds `risk` to the parse data ({probability,
 subtype, urgent, classifier_crisis}). When `urgent` is set on a message that the classifier and
@@ -103,7 +103,10 @@ class RiskClassifier(GraphComponent):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"threshold": 0.2, "C": 10.0, "corpus": "bot/risk_corpus"}
+        # margin/trusted_intent: a probability below `margin` does not count when the intent
+        # classifier is at least `trusted_intent` sure of an ordinary intent (chosen on the tuning
+        # sets: fewer false alarms on grey-zone stories, no disclosure lost)
+        return {"threshold": 0.2, "C": 10.0, "corpus": "bot/risk_corpus", "margin": 0.3, "trusted_intent": 0.9}
 
     @classmethod
     def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
@@ -118,7 +121,10 @@ class RiskClassifier(GraphComponent):
     def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
                  model: Optional[RiskModel] = None) -> None:
         self.config = config
-        self.threshold = float(config["threshold"])
+        defaults = self.get_default_config()
+        self.threshold = float(config.get("threshold", defaults["threshold"]))
+        self.margin = float(config.get("margin", defaults["margin"]))
+        self.trusted_intent = float(config.get("trusted_intent", defaults["trusted_intent"]))
         self._storage = model_storage
         self._resource = resource
         self.model = model
@@ -156,10 +162,17 @@ class RiskClassifier(GraphComponent):
             if not text or text.startswith("/"):
                 continue  # a button payload, not something the user wrote
             probability, subtype = self.model.predict([text])[0]
-            urgent = probability >= self.threshold
+            urgent = probability >= self.threshold and not self._outvoted(message, probability)
             message.set(RISK_KEY, {"probability": round(probability, 4), "subtype": subtype, "urgent": urgent,
                                    "classifier_crisis": round(crisis_probability(message), 4)}, add_to_output=True)
         return messages
+
+    def _outvoted(self, message: Message, probability: float) -> bool:
+        """At the margin, an intent classifier that is sure of an ordinary intent wins."""
+        intent = message.get(INTENT) or {}
+        name = str(intent.get("name") or "")
+        ordinary = bool(name) and not name.startswith("crisis_") and name != "nlu_fallback"
+        return probability < self.margin and ordinary and float(intent.get("confidence") or 0.0) >= self.trusted_intent
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data

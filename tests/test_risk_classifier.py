@@ -67,3 +67,30 @@ def test_retraining_notices_a_changed_corpus_with_the_config_as_written(tmp_path
     before = risk.RiskClassifier.fingerprint_addon(as_written)
     (corpus / "a.yml").write_text('messages:\n- text: "what is sextortion"\n  topic: sextortion\n')
     assert risk.RiskClassifier.fingerprint_addon(as_written) != before
+
+
+class _FixedRisk:
+    def __init__(self, probability: float) -> None:
+        self.probability = probability
+
+    def predict(self, texts):
+        return [(self.probability, "ongoing_abuse") for _ in texts]
+
+
+@pytest.mark.parametrize("probability,intent,confidence,urgent", [
+    (0.22, "topic_grooming", 0.97, False),   # at the margin, a sure ordinary intent wins
+    (0.22, "topic_grooming", 0.60, True),    # an unsure one does not
+    (0.22, "nlu_fallback", 0.30, True),
+    (0.22, "crisis_ongoing_abuse", 0.95, True),
+    (0.35, "topic_grooming", 0.99, True),    # above the margin the risk mark always counts
+    (0.15, "crisis_self_harm", 0.50, False),  # below the threshold: not the risk classifier's mark
+])
+def test_the_risk_mark_at_the_margin_gives_way_only_to_a_sure_ordinary_intent(probability, intent, confidence, urgent):
+    from rasa.shared.nlu.training_data.message import Message
+
+    from bot.risk_classifier import RISK_KEY, RiskClassifier
+
+    component = RiskClassifier(RiskClassifier.get_default_config(), None, None, model=_FixedRisk(probability))
+    message = Message(data={"text": "a message", "intent": {"name": intent, "confidence": confidence}})
+    component.process([message])
+    assert message.get(RISK_KEY)["urgent"] is urgent
