@@ -80,8 +80,28 @@ def load_column_major(load: Callable[..., Any]) -> Callable[..., Any]:
     return wrapped
 
 
+def freeze_after(load: Callable[..., Any]) -> Callable[..., Any]:
+    """Wraps Rasa's load_agent_on_start: once the model is loaded, everything allocated so far
+    (TensorFlow, Rasa, the model) is moved out of the garbage collector's reach, so that its
+    full collections no longer walk hundreds of thousands of objects in the middle of a reply."""
+    async def wrapped(*args: Any, **kwargs: Any) -> Any:
+        import gc
+
+        agent = await load(*args, **kwargs)
+        gc.collect()
+        gc.freeze()
+        return agent
+
+    return wrapped
+
+
 def install() -> None:
     block_jax()
+    import rasa.core.run
+
+    if not getattr(rasa.core.run.load_agent_on_start, "_lumi", False):
+        rasa.core.run.load_agent_on_start = freeze_after(rasa.core.run.load_agent_on_start)
+        rasa.core.run.load_agent_on_start._lumi = True  # type: ignore[attr-defined]
     from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
 
     if not getattr(LogisticRegressionClassifier.load, "_lumi", False):

@@ -70,3 +70,19 @@ def test_the_rasa_server_loads_rasas_linear_intent_classifier_through_the_wrappe
     install()  # idempotent: wrapped once
     assert LogisticRegressionClassifier.load.__func__._lumi is True
     assert LogisticRegressionClassifier.load.__func__.__qualname__.startswith("load_column_major")
+
+
+def test_after_the_model_is_loaded_start_up_objects_leave_the_garbage_collectors_reach():
+    import asyncio
+    import gc
+
+    from bot.rasa_server import freeze_after
+
+    async def load_agent(*args):
+        return "agent"
+
+    try:
+        assert asyncio.run(freeze_after(load_agent)("model", "endpoints")) == "agent"
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
