@@ -82,6 +82,22 @@ def evaluate_nlu(parser: Parser) -> Dict[str, Any]:
     }
 
 
+def topic_of_answer(intent: str) -> str:
+    """The topic a reply answers: topic_x -> x, crisis intents -> crisis, anything else -> other."""
+    if intent.startswith("topic_"):
+        return intent[len("topic_"):]
+    return "crisis" if intent.startswith("crisis_") else "other"
+
+
+def evaluate_topics_on_fresh_questions(parser: Parser) -> Dict[str, Any]:
+    """Topic accuracy on the ordinary questions of the test split: written by other authors, with
+    their own idea of a topic, and never used to choose anything in the NLU."""
+    rows = [r for r in load_messages(SAFETY_SPLITS["test"][1]) if r.get("topic")]
+    parsed = parser.parse([r["text"] for r in rows])
+    correct = sum(topic_of_answer(p["intent"]["name"]) == r["topic"] for r, p in zip(rows, parsed))
+    return {"messages": len(rows), "topic_accuracy": round(correct / len(rows), 4)}
+
+
 def safety_rates(flags_crisis: List[bool], flags_ordinary: List[bool]) -> Dict[str, float]:
     return {
         "crisis_recall": round(sum(flags_crisis) / len(flags_crisis), 4),
@@ -172,11 +188,16 @@ def main(argv: Optional[List[str]] = None) -> None:
     what = args[0] if args else "nlu"
     model = ROOT / "models" / "lumi.tar.gz"
     if what == "nlu":
-        report = evaluate_nlu(Parser(model))
+        parser = Parser(model)
+        report = evaluate_nlu(parser)
         print(f"NLU hold-out ({report['messages']} messages never used in training):")
         for key in ("intent_accuracy", "topic_accuracy", "goal_accuracy", "audience_accuracy"):
             print(f"  {key:18} {report[key]}")
         print("  most frequent confusions:", *report["top_confusions"], sep="\n    ")
+        fresh = evaluate_topics_on_fresh_questions(parser)
+        report["fresh_questions"] = fresh
+        print(f"topic accuracy on the {fresh['messages']} ordinary questions of the test split "
+              f"(other authors' topic labels): {fresh['topic_accuracy']}")
     elif what == "safety":
         split = args[1] if len(args) > 1 else "test"
         report = evaluate_safety(Parser(model), split)
