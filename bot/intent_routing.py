@@ -22,3 +22,15 @@ def route_to(message: Message, intent: str, why: str) -> None:
         add_to_output=True,
     )
     logger.info("%s routed a message to %s (classifier said %s)", why, intent, current)
+
+
+def demote_from(message: Message, fallback_threshold: float, why: str) -> None:
+    """Replace the message's intent by the likeliest other non-crisis intent in its ranking, or
+    by nlu_fallback when that is below the fallback threshold."""
+    current = (message.get(INTENT) or {}).get("name")
+    ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != "nlu_fallback"]
+    others = [r for r in ranking if not str(r.get("name", "")).startswith("crisis_")]
+    best = others[0] if others and float(others[0]["confidence"]) >= fallback_threshold else None
+    intent = dict(best) if best else {"name": "nlu_fallback", "confidence": fallback_threshold}
+    message.set(INTENT, intent, add_to_output=True)
+    logger.info("%s: %s instead of %s", why, intent["name"], current)

@@ -84,3 +84,33 @@ def test_a_question_frame_does_not_hide_a_disclosure_in_the_same_message(pattern
 ])
 def test_short_cries_for_help_and_other_languages_are_caught(patterns, text, subtype):
     assert patterns.check(text) == subtype
+
+
+def _classified(ranking, risk=None):
+    from rasa.shared.nlu.training_data.message import Message
+
+    data = {"text": "a message", "intent": dict(ranking[0]), "intent_ranking": [dict(r) for r in ranking]}
+    if risk is not None:
+        data["risk"] = {"probability": risk}
+    return Message(data=data)
+
+
+@pytest.mark.parametrize("ranking,risk,expected", [
+    # a crisis intent the risk classifier supports stays, or is routed to even when second
+    ([{"name": "crisis_self_harm", "confidence": 0.5}, {"name": "topic_grooming", "confidence": 0.4}], 0.15, "crisis_self_harm"),
+    ([{"name": "topic_grooming", "confidence": 0.6}, {"name": "crisis_self_harm", "confidence": 0.35}], 0.12, "crisis_self_harm"),
+    # sure enough alone
+    ([{"name": "crisis_sextortion", "confidence": 0.85}, {"name": "topic_sextortion", "confidence": 0.1}], 0.0, "crisis_sextortion"),
+    # "I killed it on stage": a weak crisis intent with no support gives way to the next intent
+    ([{"name": "crisis_self_harm", "confidence": 0.45}, {"name": "out_of_scope", "confidence": 0.3}], 0.05, "out_of_scope"),
+    ([{"name": "crisis_self_harm", "confidence": 0.45}, {"name": "out_of_scope", "confidence": 0.1}], 0.05, "nlu_fallback"),
+    # no risk classifier in the pipeline: the intent classifier alone decides, as before
+    ([{"name": "crisis_self_harm", "confidence": 0.45}, {"name": "out_of_scope", "confidence": 0.3}], None, "crisis_self_harm"),
+])
+def test_a_crisis_intent_counts_when_it_is_likely_or_the_risk_classifier_supports_it(ranking, risk, expected):
+    from bot.safety_net import SafetyNet
+
+    net = SafetyNet(SafetyNet.get_default_config())
+    message = _classified(ranking, risk)
+    net._route_likely_crisis(message)
+    assert message.get("intent")["name"] == expected
