@@ -148,10 +148,12 @@ def evaluate_system(parser: Parser, crisis: List[Dict[str, Any]], ordinary: List
 
 
 SAFETY_SPLITS = {
-    # the newest set written independently; measured once fresh on 2026-11-26 (recall 0.990, false
-    # alarms 0.125); its two misses (a question, then "someone's doing that to me rn") led to the
-    # safety net's `disclosed` markers, so its recall is no longer a fresh figure
-    "test": ("final5/crisis_test.yml", "final5/ordinary_test.yml"),
+    # the newest set written independently; measured once fresh on 2026-11-26 (recall 0.993, false
+    # alarms 0.048); its one miss ("shares me with his friends") led to an exploitation pattern
+    "test": ("final6/crisis_test.yml", "final6/ordinary_test.yml"),
+    # measured once fresh on 2026-11-26 (recall 0.990, false alarms 0.125); its two misses (a
+    # question, then "someone's doing that to me rn") led to the safety net's `disclosed` markers
+    "final5": ("final5/crisis_test.yml", "final5/ordinary_test.yml"),
     # measured once when fresh (recall 1.0, false alarms 0.17, before 47 messages that are also training
     # messages were removed), then used to tune the hard negatives
     "final4": ("final4/crisis_test.yml", "final4/ordinary_test.yml"),

@@ -81,6 +81,7 @@ def test_a_question_frame_does_not_hide_a_disclosure_in_the_same_message(pattern
     ("me quiero morir", "self_harm"),
     ("ik wil dood", "self_harm"),
     ("quero morrer", "self_harm"),
+    ("he lends me to his mates and calls it love", "exploitation"),
 ])
 def test_short_cries_for_help_and_other_languages_are_caught(patterns, text, subtype):
     assert patterns.check(text) == subtype
