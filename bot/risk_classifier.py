@@ -125,18 +125,16 @@ class RiskClassifier(GraphComponent):
         """The corpus lives outside Rasa's training data: retrain when it changes."""
         digest = hashlib.sha256()
         # Rasa passes the config as written in config.yml here, without the defaults
-        corpus = config.get("corpus") or cls.get_default_config()["corpus"]
-        for path in corpus_files(ROOT / corpus):
+        for path in corpus_files(ROOT / {**cls.get_default_config(), **config}["corpus"]):
             digest.update(path.name.encode() + path.read_bytes())
         return digest.hexdigest()
 
     def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
                  model: Optional[RiskModel] = None) -> None:
-        self.config = config
-        defaults = self.get_default_config()
-        self.threshold = float(config.get("threshold", defaults["threshold"]))
-        self.margin = float(config.get("margin", defaults["margin"]))
-        self.trusted_intent = float(config.get("trusted_intent", defaults["trusted_intent"]))
+        self.config = {**self.get_default_config(), **config}
+        self.threshold = float(self.config["threshold"])
+        self.margin = float(self.config["margin"])
+        self.trusted_intent = float(self.config["trusted_intent"])
         self._storage = model_storage
         self._resource = resource
         self.model = model

@@ -20,6 +20,7 @@ from bot.content import load_yaml
 from bot.intent_routing import demote_from, route_to
 from bot.nlu_entities import SpacyComponent, message_doc
 from bot.patterns import build_matcher, matches
+from bot.risk_classifier import RISK_KEY, crisis_probability
 from bot.settings import get_settings
 
 SUBTYPE_PRIORITY = ("immediate_danger", "self_harm", "exploitation", "sextortion", "ongoing_abuse")
@@ -134,7 +135,7 @@ class SafetyNet(SpacyComponent):
         return messages
 
     def _crisis_supported(self, message: Message, crisis_sum: float) -> bool:
-        risk = message.get("risk")
+        risk = message.get(RISK_KEY)
         if not isinstance(risk, dict):  # no risk classifier: the intent classifier alone decides
             return crisis_sum >= self.crisis_probability
         return crisis_sum >= self.crisis_probability_alone or (
@@ -148,7 +149,7 @@ class SafetyNet(SpacyComponent):
         ranking = message.get(INTENT_RANKING_KEY) or []
         crisis = [r for r in ranking if str(r.get("name", "")).startswith("crisis_")]
         current = (message.get(INTENT) or {}).get("name") or ""
-        supported = bool(crisis) and self._crisis_supported(message, sum(r["confidence"] for r in crisis))
+        supported = bool(crisis) and self._crisis_supported(message, crisis_probability(message))
         if supported and not current.startswith("crisis_"):
             route_to(message, crisis[0]["name"], "crisis probability")
         elif not supported and current.startswith("crisis_"):
