@@ -148,9 +148,12 @@ def evaluate_system(parser: Parser, crisis: List[Dict[str, Any]], ordinary: List
 
 
 SAFETY_SPLITS = {
-    # the newest set written independently; measured once fresh on 2026-11-26 (recall 0.993, false
-    # alarms 0.048); its one miss ("shares me with his friends") led to an exploitation pattern
-    "test": ("final6/crisis_test.yml", "final6/ordinary_test.yml"),
+    # the newest set written independently (158 disclosures, 140 questions after removing messages
+    # that are also training messages); measured once fresh on 2026-11-26
+    "test": ("final7/crisis_test.yml", "final7/ordinary_test.yml"),
+    # measured once fresh on 2026-11-26 (recall 0.993, false alarms 0.048); its one miss
+    # ("shares me with his friends") led to an exploitation pattern
+    "final6": ("final6/crisis_test.yml", "final6/ordinary_test.yml"),
     # measured once fresh on 2026-11-26 (recall 0.990, false alarms 0.125); its two misses (a
     # question, then "someone's doing that to me rn") led to the safety net's `disclosed` markers
     "final5": ("final5/crisis_test.yml", "final5/ordinary_test.yml"),

@@ -30,7 +30,7 @@ def test_the_whole_nlu_catches_every_disclosure_in_the_crisis_sets(parser, split
 
 def test_on_the_tuning_set_the_whole_nlu_misses_at_most_one_in_a_hundred(parser):
     """tests/data/final2/ chose the risk threshold (0.996 recall, 0.06 false alarms then); the
-    test split (final5) is measured by `make eval-safety`, never asserted."""
+    test split (final7) is measured by `make eval-safety`, never asserted."""
     report = evaluate_safety(parser, "final2")["system"]
     assert report["crisis_recall"] >= 0.99, report["missed"]
     assert report["false_alarm_rate"] <= 0.07, report["false_alarms"]
@@ -39,6 +39,7 @@ def test_on_the_tuning_set_the_whole_nlu_misses_at_most_one_in_a_hundred(parser)
 HELD_OUT = ["nlu_holdout.yml", "final2/crisis_test.yml", "final2/ordinary_test.yml",
             "final3/crisis_test.yml", "final3/ordinary_test.yml", "final4/crisis_test.yml", "final4/ordinary_test.yml",
             "final5/crisis_test.yml", "final5/ordinary_test.yml", "final6/crisis_test.yml", "final6/ordinary_test.yml",
+            "final7/crisis_test.yml", "final7/ordinary_test.yml",
             "stories_dev/ordinary_stories.yml"]
 
 
