@@ -27,7 +27,7 @@ from typing import Any, Dict, List, Optional, Tuple
 
 import aiohttp
 
-from bot.launch import action_server_command, rasa_server_command, server_env, stop_processes
+from bot.launch import action_server_command, endpoints_for, rasa_server_command, server_env, stop_processes
 from bot.settings import ROOT
 
 BIN = Path(sys.executable).parent
@@ -151,8 +151,7 @@ def start_servers(model: Path, workers: int = 1) -> Tuple[subprocess.Popen, subp
     """The servers as `make run` starts them; with workers > 1, Rasa runs that many Sanic
     workers on the Redis tracker and lock stores of the README's scale-out configuration."""
     endpoints = Path(tempfile.mkdtemp()) / "endpoints.yml"
-    endpoints.write_text(f'action_endpoint:\n  url: "http://localhost:{ACTION_PORT}/webhook"\n'
-                         "event_broker:\n  type: bot.stats_broker.StatsEventBroker\n" + (SCALE_OUT if workers > 1 else ""))
+    endpoints.write_text(endpoints_for(ACTION_PORT, SCALE_OUT if workers > 1 else ""))
     started = time.monotonic()
     actions = subprocess.Popen(action_server_command(ACTION_PORT), cwd=ROOT, env=env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     rasa = subprocess.Popen(rasa_server_command(model, endpoints, RASA_PORT), cwd=ROOT, env={**env(), "SANIC_WORKERS": str(workers)},

@@ -25,6 +25,15 @@ def server_env(**overrides: str) -> Dict[str, str]:
     return {**defaults, **os.environ, **overrides}
 
 
+ENDPOINTS = ROOT / "bot" / "endpoints.yml"
+
+
+def endpoints_for(action_port: int, extra: str = "") -> str:
+    """bot/endpoints.yml with the action server on another port (tests, benchmark), plus `extra`."""
+    text = ENDPOINTS.read_text(encoding="utf-8")
+    return text.replace("http://localhost:5055/webhook", f"http://localhost:{action_port}/webhook") + extra
+
+
 def action_server_command(port: int) -> List[str]:
     """rasa_sdk's own entry point: `rasa run actions` would import Rasa and TensorFlow (some
     400 MB) into a server that needs neither."""

@@ -16,7 +16,7 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.launch import action_server_command, rasa_server_command, server_env, stop_processes
+from bot.launch import action_server_command, endpoints_for, rasa_server_command, server_env, stop_processes
 
 ROOT = Path(__file__).resolve().parent.parent
 MODEL = ROOT / "models" / "lumi.tar.gz"
@@ -103,8 +103,7 @@ def servers(trained_model, tmp_path_factory):
     ports, with statistics in a temporary SQLite file; started once for the whole test session."""
     tmp = tmp_path_factory.mktemp("servers")
     endpoints = tmp / "endpoints.yml"
-    endpoints.write_text(f'action_endpoint:\n  url: "http://localhost:{ACTION_PORT}/webhook"\n'
-                         "event_broker:\n  type: bot.stats_broker.StatsEventBroker\n")
+    endpoints.write_text(endpoints_for(ACTION_PORT))
     env = server_env(LUMI_STATS_URL=f"sqlite:///{tmp / 'stats.db'}",
                      LUMI_ALLOWED_ORIGINS=f"http://localhost:8080,http://localhost:{WEB_PORT}",
                      LUMI_RASA_URL=f"http://127.0.0.1:{RASA_PORT}", LUMI_WEB_PORT=str(WEB_PORT))

@@ -86,3 +86,23 @@ def test_after_the_model_is_loaded_start_up_objects_leave_the_garbage_collectors
         assert gc.get_freeze_count() > 0
     finally:
         gc.unfreeze()
+
+
+@pytest.mark.parametrize("result", [
+    {"events": [{"event": "slot", "name": "topic", "value": "grooming"}, {"event": "active_loop", "name": None},
+                {"event": "bot", "text": "hi", "data": {"custom": {"urgent": True}}}, {"event": "followup", "name": "x"}],
+     "responses": [{"text": "hello"}]},
+    {"events": [{"event": "slot", "value": 1}]},  # a slot event without a name
+    {"events": [{"event": "user", "text": 3}]},
+    {"events": [{"event": "bot", "text": "hi", "timestamp": "yesterday"}]},
+    {"events": [{"name": "no event type"}]},
+    {"events": [None]},
+    {"events": []},
+    {},
+    "not an object",
+])
+def test_the_event_by_event_check_agrees_with_the_whole_schema(result):
+    from bot.rasa_server import _action_response_validator
+
+    validator = _action_response_validator()
+    assert validator.is_valid_by_event(result) == validator.whole.is_valid(result)

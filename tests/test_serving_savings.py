@@ -1,0 +1,140 @@
+"""The serving savings that bot/rasa_server.py installs: each gives the same results as Rasa's
+own code (bot/graph_runner.py, bot/action_payload.py, bot/http_keepalive.py,
+bot/reply_queue.py)."""
+import asyncio
+from typing import List
+
+import pytest
+from aiohttp import web
+
+from bot.evaluate import Parser, load_messages
+
+
+@pytest.fixture(scope="module")
+def agent_parser(trained_model):
+    return Parser(trained_model)
+
+
+def test_the_graph_runner_without_dask_gives_rasas_results(agent_parser, monkeypatch):
+    from rasa.engine.runner.dask import DaskGraphRunner
+
+    from bot import graph_runner
+
+    texts = [m["text"] for m in load_messages("final7/crisis_test.yml")[:25] + load_messages("final7/ordinary_test.yml")[:25]]
+    texts += ["hi", "help", "/affirm", "/ask_followup{\"goal\": \"warning_signs\", \"topic\": \"grooming\"}"]
+
+    def summary(results):
+        return [(r["intent"]["name"], round(r["intent"]["confidence"], 9), r["text"],
+                 sorted((e["entity"], str(e["value"])) for e in r["entities"]),
+                 [(i["name"], round(i["confidence"], 9)) for i in r.get("intent_ranking", [])[:5]]) for r in results]
+
+    with monkeypatch.context() as m:
+        m.setattr(DaskGraphRunner, "run", graph_runner.DASK_RUN)
+        by_dask = summary(agent_parser.parse(texts))
+    with monkeypatch.context() as m:
+        m.setattr(DaskGraphRunner, "run", graph_runner.run)
+        ours = summary(agent_parser.parse(texts))
+    assert ours == by_dask
+    assert {row[0] for row in ours} > {"greet", "safe_word"}  # real, varied parses
+
+
+def test_the_execution_plan_puts_every_node_after_the_nodes_it_needs(agent_parser):
+    from bot.graph_runner import execution_plan
+
+    runner = agent_parser.agent.processor.graph_runner
+    schema = runner._graph_schema
+    plan = execution_plan(schema, tuple(schema.target_names))
+    seen = set()
+    for name, needs in plan:
+        assert all(n in seen or n not in schema.nodes for n in needs), name
+        seen.add(name)
+    assert set(schema.target_names) <= seen
+
+
+def test_the_domain_goes_only_to_form_validation_and_without_the_responses():
+    from rasa.core.actions.action import RemoteAction
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.trackers import DialogueStateTracker
+    from rasa.utils.endpoints import EndpointConfig
+
+    from bot.action_payload import action_call_format
+
+    domain = Domain.load("bot/domain")
+    tracker = DialogueStateTracker.from_events("someone", [], slots=domain.slots)
+    selective = EndpointConfig("http://localhost:5055/webhook", enable_selective_domain=True)
+    answer = action_call_format(RemoteAction("action_answer", selective), tracker, domain)
+    validate = action_call_format(RemoteAction("validate_self_check_form", selective), tracker, domain)
+    everywhere = action_call_format(RemoteAction("action_answer", EndpointConfig("http://localhost:5055/webhook")), tracker, domain)
+    assert "domain" not in answer
+    assert validate["domain"]["forms"] == domain.as_dict()["forms"]
+    assert validate["domain"]["slots"] == domain.as_dict()["slots"]
+    assert "responses" not in validate["domain"] and "responses" not in everywhere["domain"]
+    original = RemoteAction._action_call_format(RemoteAction("action_answer", selective), tracker, domain)
+    assert {k: v for k, v in answer.items()} == original  # the rest is Rasa's own format
+
+
+@pytest.mark.parametrize("limit", [1, 2])
+def test_at_most_limit_messages_are_handled_at_once_in_arrival_order(limit):
+    from bot.reply_queue import bounded
+
+    running: List[int] = []
+    peak = 0
+    started: List[int] = []
+
+    async def handle(self, number):
+        nonlocal peak
+        started.append(number)
+        running.append(number)
+        peak = max(peak, len(running))
+        await asyncio.sleep(0.01)
+        await asyncio.sleep(0)  # a second turn, as Rasa's steps take
+        running.remove(number)
+        return number
+
+    wrapped = bounded(handle, limit)
+
+    async def main():
+        return await asyncio.gather(*(wrapped(None, n) for n in range(8)))
+
+    assert asyncio.run(main()) == list(range(8))
+    assert peak == limit
+    assert started == list(range(8))
+
+
+def test_calls_to_the_action_server_reuse_one_connection():
+    from rasa.utils.endpoints import EndpointConfig
+
+    from bot import http_keepalive
+
+    async def main():
+        peers = []
+
+        async def webhook(request):
+            peers.append(request.transport.get_extra_info("peername")[1])
+            return web.json_response({"events": [], "responses": []})
+
+        app = web.Application()
+        app.router.add_post("/webhook", webhook)
+        runner = web.AppRunner(app)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]
+        endpoint = EndpointConfig(f"http://127.0.0.1:{port}/webhook")
+        original = EndpointConfig.session
+        try:
+            EndpointConfig.session = http_keepalive.shared_session
+            for _ in range(3):
+                assert await endpoint.request(json={"next_action": "x"}) == {"events": [], "responses": []}
+            EndpointConfig.session = original
+            await endpoint.request(json={"next_action": "x"})  # Rasa's own: a new connection
+        finally:
+            EndpointConfig.session = original
+            for session in endpoint.__dict__.get("_lumi_sessions", {}).values():
+                await session.close()
+            await runner.cleanup()
+        return peers
+
+    peers = asyncio.run(main())
+    assert len(set(peers[:3])) == 1
+    assert peers[3] != peers[0]
