@@ -125,18 +125,10 @@ async def say(session: aiohttp.ClientSession, sender: str, message: str) -> Tupl
     return (time.perf_counter() - started) * 1000, ok
 
 
-SCALE_OUT = """tracker_store:
-  type: redis
-  url: 127.0.0.1
-  port: 6379
-  db: 3
-  record_exp: 600
-lock_store:
-  type: redis
-  url: 127.0.0.1
-  port: 6379
-  db: 3
-"""
+SCALE_OUT = {
+    "tracker_store": {"type": "redis", "url": "127.0.0.1", "port": 6379, "db": 3, "record_exp": 600},
+    "lock_store": {"type": "redis", "url": "127.0.0.1", "port": 6379, "db": 3},
+}
 
 
 def redis_reachable() -> bool:
@@ -151,7 +143,7 @@ def start_servers(model: Path, workers: int = 1) -> Tuple[subprocess.Popen, subp
     """The servers as `make run` starts them; with workers > 1, Rasa runs that many Sanic
     workers on the Redis tracker and lock stores of the README's scale-out configuration."""
     endpoints = Path(tempfile.mkdtemp()) / "endpoints.yml"
-    endpoints.write_text(endpoints_for(ACTION_PORT, SCALE_OUT if workers > 1 else ""))
+    endpoints.write_text(endpoints_for(ACTION_PORT, SCALE_OUT if workers > 1 else None))
     started = time.monotonic()
     actions = subprocess.Popen(action_server_command(ACTION_PORT), cwd=ROOT, env=env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     rasa = subprocess.Popen(rasa_server_command(model, endpoints, RASA_PORT), cwd=ROOT, env={**env(), "SANIC_WORKERS": str(workers)},

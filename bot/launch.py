@@ -8,7 +8,9 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Dict, List, Sequence
+from typing import Any, Dict, List, Optional, Sequence
+
+import yaml
 
 from bot.settings import ROOT, get_settings
 
@@ -28,10 +30,13 @@ def server_env(**overrides: str) -> Dict[str, str]:
 ENDPOINTS = ROOT / "bot" / "endpoints.yml"
 
 
-def endpoints_for(action_port: int, extra: str = "") -> str:
-    """bot/endpoints.yml with the action server on another port (tests, benchmark), plus `extra`."""
-    text = ENDPOINTS.read_text(encoding="utf-8")
-    return text.replace("http://localhost:5055/webhook", f"http://localhost:{action_port}/webhook") + extra
+def endpoints_for(action_port: int, overrides: Optional[Dict[str, Any]] = None) -> str:
+    """bot/endpoints.yml with the action server on another port (tests, benchmark), and
+    `overrides` in place of its sections (a Redis tracker store, say)."""
+    endpoints = yaml.safe_load(ENDPOINTS.read_text(encoding="utf-8"))
+    endpoints["action_endpoint"]["url"] = f"http://localhost:{action_port}/webhook"
+    endpoints.update(overrides or {})
+    return yaml.safe_dump(endpoints, sort_keys=False)
 
 
 def action_server_command(port: int) -> List[str]:

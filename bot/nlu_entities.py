@@ -15,7 +15,6 @@ from rasa.nlu.utils.spacy_utils import SpacyModel, SpacyNLP
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from spacy.language import Language
-from spacy.matcher import Matcher
 from spacy.tokens import Doc
 
 from bot.content import load_yaml
@@ -41,7 +40,7 @@ class GoalPatterns:
 
     def __init__(self, nlp: Language, spec: Dict[str, List[str]]) -> None:
         self.order = list(spec)
-        self.matcher: Matcher = build_matcher(nlp, spec)
+        self.matcher = build_matcher(nlp, spec)
         self.nlp = nlp
 
     @classmethod

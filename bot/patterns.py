@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from typing import Any, Dict, Iterable, List, Tuple
+from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Set, Tuple
 
 from spacy.language import Language
 from spacy.matcher import Matcher
@@ -95,17 +95,74 @@ def compile_pattern(nlp: Language, pattern: str) -> List[List[TokenSpec]]:
     return [[spec for option in combination for spec in option] for combination in itertools.product(*per_token)]
 
 
-def build_matcher(nlp: Language, groups: Dict[str, Iterable[str]]) -> Matcher:
+def _anchor(specs: List[TokenSpec], stop_words: Set[str]) -> Optional[FrozenSet[str]]:
+    """Word forms of which a matching text must contain at least one: those of the pattern's
+    least common required token (not optional, not a negation or a number), or None."""
+    candidates = []
+    for spec in specs:
+        if "OP" in spec:
+            continue
+        if isinstance(spec.get("LEMMA"), dict) and "IN" in spec["LEMMA"]:
+            values = frozenset(spec["LEMMA"]["IN"])
+        elif isinstance(spec.get("LOWER"), str):
+            values = frozenset([spec["LOWER"]])
+        else:
+            continue
+        candidates.append((bool(values & stop_words), len(values), sorted(values), values))
+    return min(candidates)[3] if candidates else None
+
+
+class AnchoredMatcher:
+    """Finds exactly what one spaCy `Matcher` with all the patterns finds, faster.
+
+    A spaCy Matcher tries every pattern at every token: with the safety net's thousand
+    compiled patterns that was about 2 ms a message, a sixth of the server's time. Here the
+    patterns are grouped by an anchor, a required token of each, with one Matcher per group;
+    a message runs only the groups whose anchor words it contains (as lemma or lowercase
+    form, the attributes the patterns test), because a pattern cannot match a text that lacks
+    one of its required tokens. Patterns without an anchor are always run."""
+
+    def __init__(self, nlp: Language, groups: Dict[str, List[List[TokenSpec]]]) -> None:
+        stop_words = {w.lower() for w in nlp.Defaults.stop_words}
+        by_anchor: Dict[Optional[FrozenSet[str]], Dict[str, List[List[TokenSpec]]]] = {}
+        for name, patterns in groups.items():
+            for specs in patterns:
+                by_anchor.setdefault(_anchor(specs, stop_words), {}).setdefault(name, []).append(specs)
+        self.always: List[Matcher] = []
+        self.by_word: Dict[str, List[int]] = {}
+        self.matchers: List[Matcher] = []
+        for anchor, named in by_anchor.items():
+            matcher = Matcher(nlp.vocab)
+            for name, patterns in named.items():
+                matcher.add(name, patterns)
+            if anchor is None:
+                self.always.append(matcher)
+                continue
+            self.matchers.append(matcher)
+            for word in anchor:
+                self.by_word.setdefault(word, []).append(len(self.matchers) - 1)
+        self.names = list(groups)
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    def __call__(self, doc: Doc) -> List[Tuple[int, int, int]]:
+        words = {t.lemma_ for t in doc} | {t.lower_ for t in doc}
+        chosen = sorted({i for word in words for i in self.by_word.get(word, ())})
+        found: Set[Tuple[int, int, int]] = set()
+        for matcher in [*self.always, *(self.matchers[i] for i in chosen)]:
+            found.update(matcher(doc))
+        return sorted(found, key=lambda m: (m[1], m[2], m[0]))
+
+
+def build_matcher(nlp: Language, groups: Dict[str, Iterable[str]]) -> AnchoredMatcher:
     """One matcher; each group's patterns are added under the group's name."""
-    matcher = Matcher(nlp.vocab)
-    for name, patterns in groups.items():
-        compiled = [specs for p in patterns for variant in expand(p) for specs in compile_pattern(nlp, variant)]
-        if compiled:
-            matcher.add(name, compiled)
-    return matcher
+    compiled = {name: [specs for p in patterns for variant in expand(p) for specs in compile_pattern(nlp, variant)]
+                for name, patterns in groups.items()}
+    return AnchoredMatcher(nlp, {name: specs for name, specs in compiled.items() if specs})
 
 
-def matches(matcher: Matcher, doc: Doc) -> List[Tuple[str, int, int]]:
-    """(group, start, end) for every match, in text order."""
+def matches(matcher: Any, doc: Doc) -> List[Tuple[str, int, int]]:
+    """(group, start, end) for every match, in text order (each once)."""
     vocab = doc.vocab
-    return sorted(((vocab.strings[m], s, e) for m, s, e in matcher(doc)), key=lambda x: (x[1], x[2]))
+    return sorted({(vocab.strings[m], s, e) for m, s, e in matcher(doc)}, key=lambda x: (x[1], x[2], x[0]))

@@ -66,10 +66,13 @@ class SafetyPatterns:
 
     def detect(self, doc: Doc) -> Optional[str]:
         """The urgent sub-type this message discloses, or None."""
+        danger = matches(self.danger, doc)
+        if not danger:
+            return None
         guards = matches(self.guards, doc)
         disclosed = bool(matches(self.disclosed, doc))
         found = {
-            name for name, start, _ in matches(self.danger, doc)
+            name for name, start, _ in danger
             if name in self.unguarded or disclosed or not self._guarded(doc, start, guards)
         }
         if found & self.past_subtypes:

@@ -115,3 +115,26 @@ def test_a_crisis_intent_counts_when_it_is_likely_or_the_risk_classifier_support
     message = _classified(ranking, risk)
     net._route_likely_crisis(message)
     assert message.get("intent")["name"] == expected
+
+
+def test_the_anchored_matcher_finds_exactly_what_one_spacy_matcher_finds(patterns):
+    """bot/patterns.py runs only the pattern groups whose anchor words a message contains;
+    on every test message it must find the same matches as spaCy's Matcher with all patterns."""
+    from spacy.matcher import Matcher
+
+    from bot.content import load_yaml
+    from bot.patterns import build_matcher, compile_pattern, expand, matches
+
+    nlp = patterns.nlp
+    spec = load_yaml(get_settings().content_dir / "en" / "safety_patterns.yml")
+    groups = {k: v.get("patterns", []) for k, v in spec["subtypes"].items()}
+    plain = Matcher(nlp.vocab)
+    for name, written in groups.items():
+        plain.add(name, [specs for p in written for variant in expand(p) for specs in compile_pattern(nlp, variant)])
+    anchored = build_matcher(nlp, groups)
+    texts = [m["text"] for path in sorted(DATA.rglob("*.yml")) for m in (yaml.safe_load(path.read_text()) or {}).get("messages", [])]
+    docs = [nlp(text.lower()) for text in texts]
+    assert len(docs) > 2000
+    differing = [doc.text for doc in docs if matches(anchored, doc) != sorted(set(matches(plain, doc)), key=lambda x: (x[1], x[2], x[0]))]
+    assert differing == []
+    assert sum(bool(matches(anchored, doc)) for doc in docs) > 500  # it does match
