@@ -11,6 +11,9 @@ from __future__ import annotations
 
 from typing import Any, Dict, Text
 
+from rasa.core.actions.action import RemoteAction
+
+RASA_ACTION_CALL_FORMAT = RemoteAction._action_call_format  # Rasa's own, for comparison in the tests
 SKIPPED = ("responses",)
 
 
@@ -40,6 +43,4 @@ def action_call_format(self: Any, tracker: Any, domain: Any) -> Dict[Text, Any]:
 
 
 def install() -> None:
-    from rasa.core.actions.action import RemoteAction
-
     RemoteAction._action_call_format = action_call_format  # type: ignore[assignment]

@@ -12,7 +12,9 @@ import asyncio
 from typing import Any, Dict
 
 import aiohttp
+from rasa.utils.endpoints import EndpointConfig
 
+RASA_SESSION = EndpointConfig.session  # Rasa's own, for comparison in the tests
 IDLE_SECONDS = 2.0
 
 
@@ -45,6 +47,4 @@ def shared_session(self: Any) -> _Borrowed:
 
 
 def install() -> None:
-    from rasa.utils.endpoints import EndpointConfig
-
     EndpointConfig.session = shared_session  # type: ignore[assignment]

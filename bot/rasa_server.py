@@ -134,11 +134,12 @@ def install() -> None:
     block_jax()
     import os
 
-    from bot import action_payload, graph_runner, http_keepalive, reply_queue
+    from bot import action_payload, graph_runner, http_keepalive, reply_queue, rule_lookup
 
     action_payload.install()
     graph_runner.install()
     http_keepalive.install()
+    rule_lookup.install()
     reply_queue.install(int(os.environ.get("LUMI_CONCURRENT_REPLIES", "0")))
     import rasa.core.run
 

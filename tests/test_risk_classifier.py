@@ -36,6 +36,10 @@ def test_the_model_learns_urgency_and_sub_type_from_examples():
         ["he says he will post my nudes unless i pay him tonight", "what is sextortion and why does it happen?"])
     assert p_urgent > 0.5 and subtype == "sextortion"
     assert p_ordinary < 0.2
+    # the vectorisers called directly give scikit-learn's own figures
+    texts = [normalise(t) for t, _ in pairs[:300]]
+    direct = model.pipeline.named_steps["model"].predict_proba(model.features(texts))
+    assert abs(direct - model.pipeline.predict_proba(texts)).max() < 1e-12
 
 
 @pytest.fixture(scope="module")

@@ -57,7 +57,7 @@ def test_the_domain_goes_only_to_form_validation_and_without_the_responses():
     from rasa.shared.core.trackers import DialogueStateTracker
     from rasa.utils.endpoints import EndpointConfig
 
-    from bot.action_payload import action_call_format
+    from bot.action_payload import RASA_ACTION_CALL_FORMAT, action_call_format
 
     domain = Domain.load("bot/domain")
     tracker = DialogueStateTracker.from_events("someone", [], slots=domain.slots)
@@ -69,8 +69,8 @@ def test_the_domain_goes_only_to_form_validation_and_without_the_responses():
     assert validate["domain"]["forms"] == domain.as_dict()["forms"]
     assert validate["domain"]["slots"] == domain.as_dict()["slots"]
     assert "responses" not in validate["domain"] and "responses" not in everywhere["domain"]
-    original = RemoteAction._action_call_format(RemoteAction("action_answer", selective), tracker, domain)
-    assert {k: v for k, v in answer.items()} == original  # the rest is Rasa's own format
+    original = RASA_ACTION_CALL_FORMAT(RemoteAction("action_answer", selective), tracker, domain)
+    assert answer == original  # the rest is Rasa's own format
 
 
 @pytest.mark.parametrize("limit", [1, 2])
@@ -121,7 +121,7 @@ def test_calls_to_the_action_server_reuse_one_connection():
         await site.start()
         port = site._server.sockets[0].getsockname()[1]
         endpoint = EndpointConfig(f"http://127.0.0.1:{port}/webhook")
-        original = EndpointConfig.session
+        original, before = http_keepalive.RASA_SESSION, EndpointConfig.session
         try:
             EndpointConfig.session = http_keepalive.shared_session
             for _ in range(3):
@@ -129,7 +129,7 @@ def test_calls_to_the_action_server_reuse_one_connection():
             EndpointConfig.session = original
             await endpoint.request(json={"next_action": "x"})  # Rasa's own: a new connection
         finally:
-            EndpointConfig.session = original
+            EndpointConfig.session = before
             for session in endpoint.__dict__.get("_lumi_sessions", {}).values():
                 await session.close()
             await runner.cleanup()
@@ -138,3 +138,32 @@ def test_calls_to_the_action_server_reuse_one_connection():
     peers = asyncio.run(main())
     assert len(set(peers[:3])) == 1
     assert peers[3] != peers[0]
+
+
+def test_the_rule_lookup_that_stops_early_finds_the_same_rules(agent_parser):
+    """On every turn of the test conversations and the rules themselves."""
+    from rasa.core.policies.rule_policy import RULES, RULES_FOR_LOOP_UNHAPPY_PATH, RulePolicy
+    from rasa.core.training import load_data
+    from rasa.shared.core.events import ActionExecuted
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from bot.rule_lookup import RASA_GET_POSSIBLE_KEYS, get_possible_keys
+
+    processor = agent_parser.agent.processor
+    domain = processor.domain
+    policy = next(node._component for node in processor.graph_runner._instantiated_nodes.values()
+                  if isinstance(node._component, RulePolicy))
+    trackers = load_data("tests/stories", domain, augmentation_factor=0) + load_data("bot/data/rules", domain, augmentation_factor=0)
+    compared = changed_walks = 0
+    for full in trackers:
+        events = list(full.events)
+        for end in range(1, len(events) + 1):
+            if not isinstance(events[end - 1], ActionExecuted):
+                continue
+            tracker = DialogueStateTracker.from_events(full.sender_id, events[:end], domain.slots)
+            states = policy._prediction_states(tracker, domain, rule_only_data=policy._get_rule_only_data())
+            for lookup in (policy.lookup[RULES], policy.lookup[RULES_FOR_LOOP_UNHAPPY_PATH]):
+                assert get_possible_keys(policy, lookup, states) == RASA_GET_POSSIBLE_KEYS(policy, lookup, states)
+                compared += 1
+            changed_walks += len(states) > max(len(policy._rule_key_to_state(k)) for k in policy.lookup[RULES])
+    assert compared > 200 and changed_walks > 0
