@@ -132,15 +132,14 @@ def freeze_after(load: Callable[..., Any]) -> Callable[..., Any]:
 
 def install() -> None:
     block_jax()
-    import os
-
     from bot import action_payload, graph_runner, http_keepalive, reply_queue, rule_lookup
+    from bot.settings import get_settings
 
     action_payload.install()
     graph_runner.install()
     http_keepalive.install()
     rule_lookup.install()
-    reply_queue.install(int(os.environ.get("LUMI_CONCURRENT_REPLIES", "0")))
+    reply_queue.install(get_settings().concurrent_replies)
     import rasa.core.run
 
     if not getattr(rasa.core.run.load_agent_on_start, "_lumi", False):

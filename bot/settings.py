@@ -31,6 +31,7 @@ class Settings:
     stats_url: str = field(default_factory=lambda: os.environ.get("LUMI_STATS_URL", f"sqlite:///{ROOT / 'lumi_stats.db'}"))
     stats_enabled: bool = field(default_factory=lambda: _bool("LUMI_STATS_ENABLED", True))
     conversation_ttl_minutes: float = field(default_factory=lambda: float(os.environ.get("LUMI_CONVERSATION_TTL_MINUTES", "60")))
+    concurrent_replies: int = field(default_factory=lambda: int(os.environ.get("LUMI_CONCURRENT_REPLIES", "2")))
     max_message_chars: int = field(default_factory=lambda: int(os.environ.get("LUMI_MAX_MESSAGE_CHARS", "1000")))
     allowed_origins: Tuple[str, ...] = field(default_factory=lambda: _list("LUMI_ALLOWED_ORIGINS", "http://localhost:8080,http://127.0.0.1:8080"))
     web_port: int = field(default_factory=lambda: int(os.environ.get("LUMI_WEB_PORT", "8080")))

@@ -101,6 +101,44 @@ def test_at_most_limit_messages_are_handled_at_once_in_arrival_order(limit):
     assert started == list(range(8))
 
 
+def test_a_message_that_waited_too_long_for_its_turn_goes_ahead():
+    """A slow action server must not hold up every other conversation."""
+    from bot.reply_queue import bounded
+
+    finished: List[str] = []
+
+    async def handle(self, name, seconds):
+        await asyncio.sleep(seconds)
+        finished.append(name)
+
+    wrapped = bounded(handle, 1, max_wait_s=0.05)
+
+    async def main():
+        await asyncio.gather(wrapped(None, "stuck", 0.5), wrapped(None, "quick", 0.01))
+
+    asyncio.run(main())
+    assert finished == ["quick", "stuck"]
+
+
+def test_cancelled_waiters_and_timeouts_leave_the_turns_intact():
+    from bot.reply_queue import TurnQueue
+
+    async def main():
+        queue = TurnQueue(1, max_wait_s=0.05)
+        assert await queue.acquire() is True
+        cancelled = asyncio.ensure_future(queue.acquire())
+        await asyncio.sleep(0.01)
+        cancelled.cancel()  # as the web channel's reply timeout cancels a message
+        timed_out = await queue.acquire()
+        queue.release()
+        assert timed_out is False and queue.active == 0 and not queue.waiting
+        assert await queue.acquire() is True and await asyncio.wait_for(queue.acquire(), 1) is False
+        queue.release()
+        assert queue.active == 0
+
+    asyncio.run(main())
+
+
 def test_calls_to_the_action_server_reuse_one_connection():
     from rasa.utils.endpoints import EndpointConfig
 
