@@ -17,6 +17,7 @@ from typing import Any, Dict, List, Optional
 import spacy
 
 from bot.content import load_yaml
+from bot.intent_routing import is_crisis
 from bot.settings import ROOT, get_settings
 
 DATA = ROOT / "tests" / "data"
@@ -51,7 +52,7 @@ def entity(parsed: Dict[str, Any], name: str) -> Optional[str]:
 
 
 def topic_of_intent(intent: str) -> str:
-    return "crisis" if intent.startswith("crisis_") else intent
+    return "crisis" if is_crisis(intent) else intent
 
 
 def evaluate_nlu(parser: Parser) -> Dict[str, Any]:
@@ -86,7 +87,7 @@ def topic_of_answer(intent: str) -> str:
     """The topic a reply answers: topic_x -> x, crisis intents -> crisis, anything else -> other."""
     if intent.startswith("topic_"):
         return intent[len("topic_"):]
-    return "crisis" if intent.startswith("crisis_") else "other"
+    return "crisis" if is_crisis(intent) else "other"
 
 
 def evaluate_topics_on_fresh_questions(parser: Parser) -> Dict[str, Any]:
@@ -136,7 +137,7 @@ def evaluate_system(parser: Parser, crisis: List[Dict[str, Any]], ordinary: List
 
     def urgent(parsed: List[Dict[str, Any]]) -> List[bool]:
         """Answered with urgent help: a crisis intent, or the risk classifier's urgent mark."""
-        return [r["intent"]["name"].startswith("crisis_") or bool((r.get("risk") or {}).get("urgent")) for r in parsed]
+        return [is_crisis(r["intent"]["name"]) or bool((r.get("risk") or {}).get("urgent")) for r in parsed]
 
     flags_c, flags_o = urgent(parsed_c), urgent(parsed_o)
     return {

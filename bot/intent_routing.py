@@ -8,6 +8,12 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY
 from rasa.shared.nlu.training_data.message import Message
 
 logger = logging.getLogger(__name__)
+CRISIS_PREFIX = "crisis_"
+
+
+def is_crisis(intent: object) -> bool:
+    """Whether an intent name is one of the crisis intents (crisis_self_harm, ...)."""
+    return str(intent or "").startswith(CRISIS_PREFIX)
 
 
 def route_to(message: Message, intent: str, why: str) -> None:
@@ -29,7 +35,7 @@ def demote_from(message: Message, fallback_threshold: float, why: str) -> None:
     by nlu_fallback when that is below the fallback threshold."""
     current = (message.get(INTENT) or {}).get("name")
     ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != "nlu_fallback"]
-    others = [r for r in ranking if not str(r.get("name", "")).startswith("crisis_")]
+    others = [r for r in ranking if not is_crisis(r.get("name"))]
     best = others[0] if others and float(others[0]["confidence"]) >= fallback_threshold else None
     intent = dict(best) if best else {"name": "nlu_fallback", "confidence": fallback_threshold}
     message.set(INTENT, intent, add_to_output=True)

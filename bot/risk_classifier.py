@@ -31,6 +31,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_union
 
 from bot.content import load_yaml
+from bot.intent_routing import CRISIS_PREFIX, is_crisis
 from bot.settings import ROOT
 
 logger = logging.getLogger(__name__)
@@ -57,13 +58,13 @@ def label_of_intent(intent: str) -> Optional[str]:
     """crisis_<subtype> -> subtype; the safe word is left out (the safety net owns it)."""
     if intent == "safe_word":
         return None
-    return intent[len("crisis_"):] if intent.startswith("crisis_") else NOT_URGENT
+    return intent[len(CRISIS_PREFIX):] if is_crisis(intent) else NOT_URGENT
 
 
 def crisis_probability(message: Message) -> float:
     """The intent classifier's summed probability of the crisis intents."""
     ranking = message.get(INTENT_RANKING_KEY) or []
-    return float(sum(r["confidence"] for r in ranking if str(r.get("name", "")).startswith("crisis_")))
+    return float(sum(r["confidence"] for r in ranking if is_crisis(r.get("name"))))
 
 
 def normalise(text: str) -> str:
@@ -192,7 +193,7 @@ class RiskClassifier(GraphComponent):
         """At the margin, an intent classifier that is sure of an ordinary intent wins."""
         intent = message.get(INTENT) or {}
         name = str(intent.get("name") or "")
-        ordinary = bool(name) and not name.startswith("crisis_") and name != "nlu_fallback"
+        ordinary = bool(name) and not is_crisis(name) and name != "nlu_fallback"
         return probability < self.margin and ordinary and float(intent.get("confidence") or 0.0) >= self.trusted_intent
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:

@@ -17,7 +17,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from bot.content import load_yaml
-from bot.intent_routing import demote_from, route_to
+from bot.intent_routing import demote_from, is_crisis, route_to
 from bot.nlu_entities import SpacyComponent, message_doc
 from bot.patterns import build_matcher, matches
 from bot.risk_classifier import RISK_KEY, crisis_probability
@@ -150,10 +150,10 @@ class SafetyNet(SpacyComponent):
         a crisis intent that neither its probability nor the risk classifier supports is
         replaced (the risk classifier's own mark still brings urgent help)."""
         ranking = message.get(INTENT_RANKING_KEY) or []
-        crisis = [r for r in ranking if str(r.get("name", "")).startswith("crisis_")]
+        crisis = [r for r in ranking if is_crisis(r.get("name"))]
         current = (message.get(INTENT) or {}).get("name") or ""
         supported = bool(crisis) and self._crisis_supported(message, crisis_probability(message))
-        if supported and not current.startswith("crisis_"):
+        if supported and not is_crisis(current):
             route_to(message, crisis[0]["name"], "crisis probability")
-        elif not supported and current.startswith("crisis_"):
+        elif not supported and is_crisis(current):
             demote_from(message, self.fallback_threshold, "crisis intent without support")

@@ -19,13 +19,15 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot.intent_routing import is_crisis
+
 URGENT_FALLBACK = "utter_urgent_fallback"
 SERVICE_UNAVAILABLE = "utter_service_unavailable"
 FALLBACK_UTTERANCES = (URGENT_FALLBACK, SERVICE_UNAVAILABLE)
 
 
 def is_urgent_intent(intent: Optional[str]) -> bool:
-    return bool(intent) and (intent.startswith("crisis_") or intent == "safe_word")
+    return bool(intent) and (is_crisis(intent) or intent == "safe_word")
 
 
 def is_urgent(message: Optional[UserUttered]) -> bool:
