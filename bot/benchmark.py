@@ -114,6 +114,12 @@ def rss_mb(pid: int) -> float:
     return round(total / 1024, 1)
 
 
+def cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) a process has used so far, from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 async def say(session: aiohttp.ClientSession, sender: str, message: str) -> Tuple[float, bool]:
     started = time.perf_counter()
     try:
@@ -206,7 +212,12 @@ def measure_serving(model: Path, levels=LEVELS, workers: int = 1) -> Dict[str, A
     rasa, actions, startup = start_servers(model, workers)
     try:
         asyncio.run(load(1, 20))  # warm-up
-        latency = {str(level): asyncio.run(load(level, MESSAGES_PER_LEVEL[level])) for level in levels}
+        latency = {}
+        for level in levels:
+            before = cpu_s(rasa.pid)
+            latency[str(level)] = asyncio.run(load(level, MESSAGES_PER_LEVEL[level]))
+            if workers == 1:  # the Rasa process's own CPU time (several workers are child processes)
+                latency[str(level)]["rasa_cpu_ms_per_msg"] = round((cpu_s(rasa.pid) - before) * 1000 / MESSAGES_PER_LEVEL[level], 2)
         return {"startup_s": startup, "latency": latency, "rasa_rss_mb": rss_mb(rasa.pid), "actions_rss_mb": rss_mb(actions.pid)}
     finally:
         stop_processes([rasa, actions])

@@ -12,7 +12,7 @@ import asyncio
 from typing import Any, Dict
 
 import aiohttp
-from rasa.utils.endpoints import EndpointConfig
+from rasa.utils.endpoints import DEFAULT_REQUEST_TIMEOUT, EndpointConfig
 
 RASA_SESSION = EndpointConfig.session  # Rasa's own, for comparison in the tests
 IDLE_SECONDS = 2.0
@@ -33,8 +33,6 @@ class _Borrowed:
 
 def shared_session(self: Any) -> _Borrowed:
     """EndpointConfig.session, reusing one open session per endpoint and event loop."""
-    from rasa.utils.endpoints import DEFAULT_REQUEST_TIMEOUT
-
     loop = asyncio.get_running_loop()
     sessions: Dict[int, aiohttp.ClientSession] = self.__dict__.setdefault("_lumi_sessions", {})
     session = sessions.get(id(loop))

@@ -141,10 +141,6 @@ class AnchoredMatcher:
             self.matchers.append(matcher)
             for word in anchor:
                 self.by_word.setdefault(word, []).append(len(self.matchers) - 1)
-        self.names = list(groups)
-
-    def __len__(self) -> int:
-        return len(self.names)
 
     def __call__(self, doc: Doc) -> List[Tuple[int, int, int]]:
         words = {t.lemma_ for t in doc} | {t.lower_ for t in doc}

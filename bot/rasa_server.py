@@ -1,10 +1,10 @@
 """Lumi's entry point for the Rasa server: `python -m bot.rasa_server run ...` is `rasa run ...`
-with two measured savings (docs/benchmarks.md):
+with measured savings (docs/performance.md), each giving Rasa's own results:
 
 - Rasa 3.6 checks every action server response with `jsonschema.validate`, which first checks
   the schema itself against the JSON Schema meta-schema: about 45 ms per custom action on a
-  2-core machine, most of a reply's time. The same validation with a validator built once takes
-  about 2 ms; invalid responses are rejected exactly as before.
+  2-core machine. Here the validator is built once and checks event by event (about 0.1 ms);
+  invalid responses are rejected exactly as before.
 - Rasa looks up an event's class by walking every subclass of Event, for every event of a
   conversation each time the tracker is loaded (about 7 % of the server's time under load).
   Found classes are remembered; unknown names still go through Rasa's own lookup.
@@ -12,7 +12,10 @@ with two measured savings (docs/benchmarks.md):
   matrix transposed, which SciPy copies for every message when it is stored row-major (about
   2.4 ms, 8 % of the server's time under load); it is loaded column-major (same figures).
 - TensorFlow 2.12 imports jax (about 100 MB resident) only for tf.lite's jax converter, which
-  Rasa never uses."""
+  Rasa never uses.
+- Installed from their own modules: bot.graph_runner (no dask), bot.http_keepalive (one open
+  connection to the action server), bot.action_payload (the domain without its responses),
+  bot.rule_lookup (RulePolicy's lookup stops early), bot.reply_queue (replies take turns)."""
 from __future__ import annotations
 
 import copy
