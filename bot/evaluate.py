@@ -1,10 +1,11 @@
 """Measures what matters on data the model never saw:
-  `python -m bot.evaluate nlu`     intent (topic) accuracy, goal and audience accuracy on
-                                   tests/data/nlu_holdout.yml
-  `python -m bot.evaluate safety`  crisis recall on tests/data/crisis_test.yml and false-alarm
-                                   rate on tests/data/ordinary_test.yml, for the safety net alone
-                                   and for the whole NLU (classifier + safety net)
-Results are printed and written to results/eval_<what>.json."""
+  `python -m bot.evaluate nlu [dev]`      intent (topic) accuracy, goal and audience accuracy on
+                                          tests/data/nlu_holdout.yml (or the development set
+                                          tests/data/nlu_dev.yml)
+  `python -m bot.evaluate safety [split]` crisis recall and false-alarm rate on a split of
+                                          SAFETY_SPLITS, for the safety net alone and for the whole
+                                          NLU (classifier + safety net)
+Results are printed and written to results/eval_<what>[_<split>].json."""
 from __future__ import annotations
 
 import asyncio
@@ -55,8 +56,15 @@ def topic_of_intent(intent: str) -> str:
     return "crisis" if is_crisis(intent) else intent
 
 
-def evaluate_nlu(parser: Parser) -> Dict[str, Any]:
-    rows = load_messages("nlu_holdout.yml")
+NLU_SPLITS = {
+    "test": "nlu_holdout.yml",  # never used to choose anything
+    # written independently on 2026-11-26 (426 messages, all intents); its errors guide NLU data work
+    "dev": "nlu_dev.yml",
+}
+
+
+def evaluate_nlu(parser: Parser, split: str = "test") -> Dict[str, Any]:
+    rows = load_messages(NLU_SPLITS[split])
     parsed = parser.parse([r["text"] for r in rows])
     intent_ok = goal_ok = goal_n = aud_ok = aud_n = topic_ok = 0
     confusions: Counter = Counter()
@@ -80,6 +88,8 @@ def evaluate_nlu(parser: Parser) -> Dict[str, Any]:
         "goal_accuracy": round(goal_ok / goal_n, 4) if goal_n else None,
         "audience_accuracy": round(aud_ok / aud_n, 4) if aud_n else None,
         "top_confusions": [f"{a} -> {b}: {c}" for (a, b), c in confusions.most_common(10)],
+        "errors": [{"text": row["text"], "intent": row["intent"], "predicted": result["intent"]["name"]}
+                   for row, result in zip(rows, parsed) if result["intent"]["name"] != row["intent"]],
     }
 
 
@@ -195,9 +205,10 @@ def main(argv: Optional[List[str]] = None) -> None:
     what = args[0] if args else "nlu"
     model = ROOT / "models" / "lumi.tar.gz"
     if what == "nlu":
+        split = args[1] if len(args) > 1 else "test"
         parser = Parser(model)
-        report = evaluate_nlu(parser)
-        print(f"NLU hold-out ({report['messages']} messages never used in training):")
+        report = evaluate_nlu(parser, split)
+        print(f"NLU {split} split, {NLU_SPLITS[split]} ({report['messages']} messages never used in training):")
         for key in ("intent_accuracy", "topic_accuracy", "goal_accuracy", "audience_accuracy"):
             print(f"  {key:18} {report[key]}")
         print("  most frequent confusions:", *report["top_confusions"], sep="\n    ")
@@ -220,8 +231,8 @@ def main(argv: Optional[List[str]] = None) -> None:
         for threshold, rates in report["system"]["risk_classifier_sweep"].items():
             print(f"  {threshold:>5}  {rates['crisis_recall']:.3f} / {rates['false_alarm_rate']:.3f}")
     else:
-        raise SystemExit(f"usage: python -m bot.evaluate nlu|safety [{'|'.join(SAFETY_SPLITS)}]")
-    write(what, report)
+        raise SystemExit(f"usage: python -m bot.evaluate nlu [{'|'.join(NLU_SPLITS)}] | safety [{'|'.join(SAFETY_SPLITS)}]")
+    write(what if len(args) < 2 else f"{what}_{args[1]}", report)
 
 
 if __name__ == "__main__":

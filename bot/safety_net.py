@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Text, Tuple
+from typing import Any, Dict, List, Optional, Set, Text, Tuple
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.utils.spacy_utils import SpacyModel
@@ -24,7 +24,26 @@ from bot.risk_classifier import RISK_KEY, crisis_probability
 from bot.settings import get_settings
 
 SUBTYPE_PRIORITY = ("immediate_danger", "self_harm", "exploitation", "sextortion", "ongoing_abuse")
+INTERCHANGEABLE = frozenset({"immediate_danger", "exploitation", "ongoing_abuse"})
 _PUNCT = re.compile(r"[^\w\s]")
+
+
+def by_priority(subtypes: Set[str]) -> Optional[str]:
+    return next((s for s in SUBTYPE_PRIORITY if s in subtypes), None)
+
+
+def chosen_subtype(subtypes: Set[str], ranking: List[Dict[str, Any]]) -> Optional[str]:
+    """Of the sub-types the patterns found, the most urgent (SUBTYPE_PRIORITY); but when all of
+    them are physical danger (INTERCHANGEABLE), the one the intent classifier, which read the
+    whole message, ranks highest. A pattern is a few words: "takes my phone" is an
+    immediate-danger pattern, yet "my gf slaps me and takes my phone... it keeps happening" is
+    ongoing abuse. The three replies all tell the user to call the emergency number if they
+    are in danger now, and show it first; self-harm (crisis lines) and sextortion (image
+    removal) keep their fixed place."""
+    if not subtypes or not subtypes <= INTERCHANGEABLE:
+        return by_priority(subtypes)
+    confidence = {r.get("name"): float(r.get("confidence") or 0.0) for r in ranking}
+    return min(subtypes, key=lambda s: (-confidence.get(f"crisis_{s}", 0.0), SUBTYPE_PRIORITY.index(s)))
 
 
 class SafetyPatterns:
@@ -65,10 +84,14 @@ class SafetyPatterns:
         return False
 
     def detect(self, doc: Doc) -> Optional[str]:
-        """The urgent sub-type this message discloses, or None."""
+        """The urgent sub-type this message discloses (the most urgent if several), or None."""
+        return by_priority(self.detect_all(doc))
+
+    def detect_all(self, doc: Doc) -> Set[str]:
+        """Every urgent sub-type this message discloses (empty: none)."""
         danger = matches(self.danger, doc)
         if not danger:
-            return None
+            return set()
         guards = matches(self.guards, doc)
         disclosed = bool(matches(self.disclosed, doc))
         found = {
@@ -79,10 +102,7 @@ class SafetyPatterns:
             tense = {name for name, _, _ in matches(self.past, doc)}
             if "past" in tense and "present" not in tense:
                 found -= self.past_subtypes
-        for subtype in SUBTYPE_PRIORITY:
-            if subtype in found:
-                return subtype
-        return None
+        return found
 
     def check(self, text: str) -> Optional[str]:
         return self.detect(self.nlp(text.lower()))
@@ -128,7 +148,7 @@ class SafetyNet(SpacyComponent):
                 route_to(message, "safe_word", "safety net")
                 continue
             doc = message_doc(message, model)
-            subtype = patterns.detect(doc)
+            subtype = chosen_subtype(patterns.detect_all(doc), message.get(INTENT_RANKING_KEY) or [])
             if subtype:
                 route_to(message, f"crisis_{subtype}", "safety net")
                 self._add(message, [{"entity": "urgent_subtype", "value": subtype, "start": 0, "end": len(text),

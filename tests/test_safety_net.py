@@ -4,7 +4,7 @@ import pytest
 import spacy
 import yaml
 
-from bot.safety_net import SafetyPatterns
+from bot.safety_net import SafetyPatterns, chosen_subtype
 from bot.settings import ROOT, get_settings
 
 DATA = ROOT / "tests" / "data"
@@ -44,6 +44,35 @@ def test_false_alarms_on_ordinary_questions_stay_under_five_percent(patterns):
 ])
 def test_the_examples_from_the_safeguarding_issue_get_the_right_sub_type(patterns, text, subtype):
     assert patterns.check(text) == subtype
+
+
+def ranking(**confidences):
+    return [{"name": f"crisis_{k}", "confidence": v} for k, v in confidences.items()]
+
+
+@pytest.mark.parametrize("found,confidences,expected", [
+    # physical danger: the classifier, which read the whole message, chooses
+    ({"immediate_danger", "ongoing_abuse"}, dict(ongoing_abuse=0.6, immediate_danger=0.3), "ongoing_abuse"),
+    ({"immediate_danger", "exploitation"}, dict(exploitation=0.5, immediate_danger=0.4), "exploitation"),
+    ({"immediate_danger", "exploitation"}, dict(immediate_danger=0.5, exploitation=0.4), "immediate_danger"),
+    # only among what the patterns found
+    ({"immediate_danger", "ongoing_abuse"}, dict(exploitation=0.9, ongoing_abuse=0.05), "ongoing_abuse"),
+    # no opinion from the classifier: the fixed priority
+    ({"immediate_danger", "ongoing_abuse"}, {}, "immediate_danger"),
+    # self-harm and sextortion keep their fixed place whatever the classifier says
+    ({"self_harm", "ongoing_abuse"}, dict(ongoing_abuse=0.9, self_harm=0.05), "self_harm"),
+    ({"sextortion", "immediate_danger"}, dict(sextortion=0.9), "immediate_danger"),
+    ({"sextortion", "ongoing_abuse"}, dict(ongoing_abuse=0.9), "sextortion"),
+    (set(), dict(ongoing_abuse=0.9), None),
+])
+def test_the_classifier_chooses_between_physical_danger_sub_types_only(found, confidences, expected):
+    assert chosen_subtype(found, ranking(**confidences)) == expected
+
+
+def test_patterns_report_every_sub_type_they_find(patterns):
+    doc = patterns.nlp("my gf slaps me and takes my phone and wont let me see my mates, it keeps happening")
+    assert patterns.detect_all(doc) == {"ongoing_abuse", "immediate_danger"}
+    assert patterns.detect(doc) == "immediate_danger"
 
 
 @pytest.mark.parametrize("text", [
