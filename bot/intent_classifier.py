@@ -16,6 +16,8 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
 
+from bot.risk_classifier import column_major
+
 CLASSIFIER_FILE = "classifier.skops"
 logger = logging.getLogger(__name__)
 
@@ -39,7 +41,9 @@ class IntentClassifier(LogisticRegressionClassifier):
         try:
             with model_storage.read_from(resource) as model_dir:
                 # only types skops trusts by default (scikit-learn's, numpy's): nothing is unpickled
-                component.clf = sio.load(model_dir / CLASSIFIER_FILE, trusted=False)
+                # column-major, as bot.rasa_server does for Rasa's own classifier: SciPy would
+                # otherwise copy the coefficient matrix for every message
+                component.clf = column_major(sio.load(model_dir / CLASSIFIER_FILE, trusted=False))
         except (ValueError, OSError):
             logger.debug(f"No trained intent classifier in '{resource.name}'.")
         return component

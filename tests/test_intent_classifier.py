@@ -54,6 +54,7 @@ def test_the_classifier_restored_from_the_cache_under_another_node_name_predicts
     classifier, message = restored_from_cache(IntentClassifier, tmp_path)
     classifier.process([message])
     assert message.get("intent")["name"] == "topic_grooming"
+    assert classifier.clf.coef_.flags.f_contiguous  # no copy of the coefficients per message
 
 
 def test_rasa_s_own_classifier_restored_the_same_way_has_lost_its_file(tmp_path):
