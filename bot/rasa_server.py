@@ -8,9 +8,6 @@ with measured savings (docs/performance.md), each giving Rasa's own results:
 - Rasa looks up an event's class by walking every subclass of Event, for every event of a
   conversation each time the tracker is loaded (about 7 % of the server's time under load).
   Found classes are remembered; unknown names still go through Rasa's own lookup.
-- Rasa's LogisticRegressionClassifier multiplies each message's features by its coefficient
-  matrix transposed, which SciPy copies for every message when it is stored row-major (about
-  2.4 ms, 8 % of the server's time under load); it is loaded column-major (same figures).
 - TensorFlow 2.12 imports jax (about 100 MB resident) only for tf.lite's jax converter, which
   Rasa never uses.
 - Installed from their own modules: bot.graph_runner (no dask), bot.http_keepalive (one open
@@ -106,18 +103,6 @@ def resolve_event_type(type_name: Text, default: Optional[type] = None) -> Optio
     return found
 
 
-def load_column_major(load: Callable[..., Any]) -> Callable[..., Any]:
-    """Wraps LogisticRegressionClassifier.load so that the loaded model is column-major."""
-    def wrapped(cls: type, *args: Any, **kwargs: Any) -> Any:
-        from bot.risk_classifier import column_major
-
-        component = load(cls, *args, **kwargs)
-        column_major(getattr(component, "clf", None))
-        return component
-
-    return wrapped
-
-
 def freeze_after(load: Callable[..., Any]) -> Callable[..., Any]:
     """Wraps Rasa's load_agent_on_start: once the model is loaded, everything allocated so far
     (TensorFlow, Rasa, the model) is moved out of the garbage collector's reach, so that its
@@ -148,12 +133,6 @@ def install() -> None:
     if not getattr(rasa.core.run.load_agent_on_start, "_lumi", False):
         rasa.core.run.load_agent_on_start = freeze_after(rasa.core.run.load_agent_on_start)
         rasa.core.run.load_agent_on_start._lumi = True  # type: ignore[attr-defined]
-    from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
-
-    if not getattr(LogisticRegressionClassifier.load, "_lumi", False):
-        load = classmethod(load_column_major(LogisticRegressionClassifier.load.__func__))
-        load.__func__._lumi = True  # type: ignore[attr-defined]
-        LogisticRegressionClassifier.load = load  # type: ignore[assignment]
     from rasa.core.actions.action import RemoteAction
     from rasa.shared.core.events import Event
 

@@ -62,3 +62,19 @@ def test_rasa_s_own_classifier_restored_the_same_way_has_lost_its_file(tmp_path)
     can go."""
     with pytest.raises(FileNotFoundError, match="train_classifier5.skops"):
         restored_from_cache(LogisticRegressionClassifier, tmp_path)
+
+
+def test_column_major_coefficients_give_the_same_predictions():
+    import numpy as np
+    from sklearn.feature_extraction.text import CountVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    from bot.risk_classifier import column_major
+
+    texts = ["what is grooming", "he is outside my door", "how do i block someone", "he has my pics"]
+    X = CountVectorizer().fit_transform(texts)
+    model = LogisticRegression().fit(X, ["a", "b", "c", "b"])
+    before = model.predict_proba(X)
+    assert column_major(model) is model
+    assert model.coef_.T.flags["C_CONTIGUOUS"]  # no copy per message
+    assert np.allclose(model.predict_proba(X), before)

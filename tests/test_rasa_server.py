@@ -39,39 +39,6 @@ def test_event_classes_resolve_as_in_rasa_and_unknown_names_still_fail():
         resolve_event_type("no_such_event")
 
 
-def test_linear_models_are_loaded_column_major_with_the_same_predictions():
-    import numpy as np
-    from sklearn.feature_extraction.text import CountVectorizer
-    from sklearn.linear_model import LogisticRegression
-
-    from bot.rasa_server import load_column_major
-
-    texts = ["what is grooming", "he is outside my door", "how do i block someone", "he has my pics"]
-    features = CountVectorizer().fit(texts)
-    X = features.transform(texts)
-    model = LogisticRegression().fit(X, ["a", "b", "c", "b"])
-    before = model.predict_proba(X)
-
-    class Component:
-        clf = model
-
-    load = load_column_major(lambda cls, *args: Component())
-    assert load(object).clf is model
-    assert model.coef_.T.flags["C_CONTIGUOUS"]  # no copy per message
-    assert np.allclose(model.predict_proba(X), before)
-
-
-def test_the_rasa_server_loads_rasas_linear_intent_classifier_through_the_wrapper():
-    from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
-
-    from bot.rasa_server import install
-
-    install()
-    install()  # idempotent: wrapped once
-    assert LogisticRegressionClassifier.load.__func__._lumi is True
-    assert LogisticRegressionClassifier.load.__func__.__qualname__.startswith("load_column_major")
-
-
 def test_after_the_model_is_loaded_start_up_objects_leave_the_garbage_collectors_reach():
     import asyncio
     import gc
