@@ -17,7 +17,7 @@ SPACY_INPUTS := content/en/entities.yml $(wildcard content/helplines/*.yml) bot/
 # bot/benchmark.py or bot/evaluate.py are not inputs, so editing them does not retrain
 MODEL_CODE := $(addprefix bot/,check_signs.py nlu_entities.py risk_classifier.py safety_net.py \
 	urgent_fallback_policy.py patterns.py self_checks.py content.py settings.py intent_routing.py \
-	intent_classifier.py)
+	intent_classifier.py sentence_featurizer.py)
 TRAIN_INPUTS := config.yml $(shell find bot/domain bot/data bot/risk_corpus -name '*.yml' 2>/dev/null) $(MODEL_CODE) $(SPACY) \
 	content/en/safety_patterns.yml content/en/goals.yml
 

@@ -78,3 +78,30 @@ def test_column_major_coefficients_give_the_same_predictions():
     assert column_major(model) is model
     assert model.coef_.T.flags["C_CONTIGUOUS"]  # no copy per message
     assert np.allclose(model.predict_proba(X), before)
+
+
+def test_its_feature_rows_are_the_ones_rasa_s_classifier_builds(tmp_path):
+    """Two sparse featurizers (word and character n-grams, with token-level features too) and a
+    dense one: the classifier's own, faster rows have the same columns in the same order."""
+    import numpy as np
+    from rasa.shared.nlu.training_data.features import Features
+
+    (tmp_path / "storage").mkdir()
+    storage = LocalModelStorage(tmp_path / "storage")
+    context = ExecutionContext(GraphSchema({}), "model")
+    data, words = featurised(EXAMPLES, storage, context)
+    chars = CountVectorsFeaturizer.create({**CountVectorsFeaturizer.get_default_config(), "analyzer": "char_wb",
+                                           "min_ngram": 2, "max_ngram": 4}, storage, Resource("chars"), context)
+    chars.train(data)
+    messages = [Message.build(text=t) for t in ["what is grooming online", "hey", "he is outside my door rn"]]
+    WhitespaceTokenizer(WhitespaceTokenizer.get_default_config()).process(messages)
+    words.process(messages)
+    chars.process(messages)
+    for number, message in enumerate(messages):
+        message.add_features(Features(np.array([[number, 0.5]]), "sentence", "text", "dense"))
+    classifier = IntentClassifier(IntentClassifier.get_default_config(), "node", storage, Resource("c"))
+    ours = classifier._create_X(messages)
+    rasa_s = LogisticRegressionClassifier._create_X(classifier, messages)
+    assert ours.shape == rasa_s.shape and ours.shape[1] > 100
+    assert (ours != rasa_s).nnz == 0
+    assert (classifier._create_X(messages[:1]) != rasa_s[0]).nnz == 0

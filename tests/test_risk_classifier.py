@@ -98,3 +98,18 @@ def test_the_risk_mark_at_the_margin_gives_way_only_to_a_sure_ordinary_intent(pr
     message = Message(data={"text": "a message", "intent": {"name": intent, "confidence": confidence}})
     component.process([message])
     assert message.get(RISK_KEY)["urgent"] is urgent
+
+
+def test_its_fast_features_are_scikit_learn_s_and_survive_pickling():
+    import pickle
+
+    import numpy as np
+
+    model = RiskModel().fit(load_corpus(CORPUS))
+    texts = [normalise(t) for t, _ in load_corpus(CORPUS)[:200]] + ["", "zzzz qqqq", "ÉLÈVE café 🙂"]
+    union = model.pipeline.named_steps["features"]
+    expected = union.transform(texts).toarray()
+    assert np.abs(model.features(texts).toarray() - expected).max() < 1e-12
+    assert np.abs(model.features(texts[:1]).toarray() - expected[:1]).max() < 1e-12
+    restored = pickle.loads(pickle.dumps(model))
+    assert restored.predict(["he is outside my door"]) == model.predict(["he is outside my door"])
