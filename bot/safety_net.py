@@ -25,7 +25,14 @@ from bot.settings import get_settings
 
 SUBTYPE_PRIORITY = ("immediate_danger", "self_harm", "exploitation", "sextortion", "ongoing_abuse")
 INTERCHANGEABLE = frozenset({"immediate_danger", "exploitation", "ongoing_abuse"})
+INTERROGATIVES = frozenset("what whats how is are do does can could should why when who which will would".split())
 _PUNCT = re.compile(r"[^\w\s]")
+
+
+def is_question(doc: Doc) -> bool:
+    """Asked as a question: it ends with a question mark or opens with a question word."""
+    words = [t.text for t in doc if not t.is_punct and not t.is_space]
+    return doc.text.rstrip().endswith("?") or (bool(words) and words[0] in INTERROGATIVES)
 
 
 def by_priority(subtypes: Set[str]) -> Optional[str]:
@@ -44,6 +51,13 @@ def chosen_subtype(subtypes: Set[str], ranking: List[Dict[str, Any]]) -> Optiona
         return by_priority(subtypes)
     confidence = {r.get("name"): float(r.get("confidence") or 0.0) for r in ranking}
     return min(subtypes, key=lambda s: (-confidence.get(f"crisis_{s}", 0.0), SUBTYPE_PRIORITY.index(s)))
+
+
+def mark_urgent(message: Message, subtype: str) -> None:
+    """Keep the intent; the answer starts with the urgent help for `subtype`."""
+    risk = dict(message.get(RISK_KEY) or {})
+    risk.update({"urgent": True, "subtype": subtype, "by": "safety net"})
+    message.set(RISK_KEY, risk, add_to_output=True)
 
 
 class SafetyPatterns:
@@ -104,6 +118,11 @@ class SafetyPatterns:
                 found -= self.past_subtypes
         return found
 
+    def happening_now(self, doc: Doc) -> bool:
+        """A marker that the harm is happening to the writer ("doing this to me") or now
+        ("again", "tonight", "rn")."""
+        return bool(matches(self.disclosed, doc)) or any(n == "present" for n, _, _ in matches(self.past, doc))
+
     def check(self, text: str) -> Optional[str]:
         return self.detect(self.nlp(text.lower()))
 
@@ -121,8 +140,16 @@ class SafetyNet(SpacyComponent):
         # `crisis_probability` while the risk classifier gives at least `risk_support`; a crisis
         # intent with less support becomes the likeliest other intent. Chosen on the tuning sets
         # (docs/performance.md): fewer false alarms on figures of speech, no disclosure lost.
+        # A question that trips a pattern of a sub-type in `question_topics` (sextortion and
+        # exploitation, whose questions use the words of disclosures), which the classifier reads
+        # as a question on that sub-type's own topic with at least `question_confidence`, and
+        # which says nothing of now or of the writer, keeps its intent and is marked urgent: the
+        # urgent help for the sub-type comes first, then the answer to the question
+        # (actions/urgent_help.py `help_first_if_in_danger`).
         return {"locale": "en", "crisis_probability": 0.3, "crisis_probability_alone": 0.8,
-                "risk_support": 0.1, "fallback_threshold": 0.2}
+                "risk_support": 0.1, "fallback_threshold": 0.2, "question_confidence": 0.5,
+                "question_topics": {"sextortion": ["topic_sextortion"],
+                                    "exploitation": ["topic_loverboy", "topic_grooming"]}}
 
     def __init__(self, config: Dict[Text, Any]) -> None:
         super().__init__(config)
@@ -131,6 +158,8 @@ class SafetyNet(SpacyComponent):
         self.crisis_probability_alone = float(settings["crisis_probability_alone"])
         self.risk_support = float(settings["risk_support"])
         self.fallback_threshold = float(settings["fallback_threshold"])
+        self.question_topics = {k: frozenset(v) for k, v in settings["question_topics"].items()}
+        self.question_confidence = float(settings["question_confidence"])
         self._patterns: Optional[SafetyPatterns] = None
 
     def _get_patterns(self, nlp: Language) -> SafetyPatterns:
@@ -148,14 +177,26 @@ class SafetyNet(SpacyComponent):
                 route_to(message, "safe_word", "safety net")
                 continue
             doc = message_doc(message, model)
-            subtype = chosen_subtype(patterns.detect_all(doc), message.get(INTENT_RANKING_KEY) or [])
-            if subtype:
+            found = patterns.detect_all(doc)
+            subtype = chosen_subtype(found, message.get(INTENT_RANKING_KEY) or [])
+            if subtype and self._asked_about(message, doc, found, patterns):
+                mark_urgent(message, subtype)
+            elif subtype:
                 route_to(message, f"crisis_{subtype}", "safety net")
                 self._add(message, [{"entity": "urgent_subtype", "value": subtype, "start": 0, "end": len(text),
                                      "extractor": "SafetyNet", "confidence": 1.0}])
             else:
                 self._route_likely_crisis(message)
         return messages
+
+    def _asked_about(self, message: Message, doc: Doc, found: Set[str], patterns: SafetyPatterns) -> bool:
+        """A topic question in the words of a disclosure: "do sextortion scammers actually post
+        the pics if u dont pay", "how does county lines grooming work"."""
+        intent = message.get(INTENT) or {}
+        name = str(intent.get("name") or "")
+        return (all(name in self.question_topics.get(subtype, ()) for subtype in found)
+                and float(intent.get("confidence") or 0.0) >= self.question_confidence
+                and is_question(doc) and not patterns.happening_now(doc))
 
     def _crisis_supported(self, message: Message, crisis_sum: float) -> bool:
         risk = message.get(RISK_KEY)

@@ -167,3 +167,59 @@ def test_the_anchored_matcher_finds_exactly_what_one_spacy_matcher_finds(pattern
     differing = [doc.text for doc in docs if matches(anchored, doc) != sorted(set(matches(plain, doc)), key=lambda x: (x[1], x[2], x[0]))]
     assert differing == []
     assert sum(bool(matches(anchored, doc)) for doc in docs) > 500  # it does match
+
+
+def _processed(patterns, text, intent, confidence):
+    from rasa.nlu.utils.spacy_utils import SpacyModel
+    from rasa.shared.nlu.training_data.message import Message
+
+    from bot.safety_net import SafetyNet
+
+    ranking = [{"name": intent, "confidence": confidence}, {"name": "crisis_sextortion", "confidence": 0.01}]
+    message = Message(data={"text": text, "intent": dict(ranking[0]), "intent_ranking": ranking,
+                            "risk": {"probability": 0.05, "urgent": False}})
+    SafetyNet(SafetyNet.get_default_config()).process([message], SpacyModel(model=patterns.nlp, model_name="en"))
+    return message
+
+
+@pytest.mark.parametrize("text,intent", [
+    ("do sextortion scammers actually post the pics if u dont pay", "topic_sextortion"),
+    ("how does county lines grooming work", "topic_grooming"),
+    ("Could he be getting drawn into county lines?", "topic_loverboy"),
+])
+def test_a_topic_question_in_the_words_of_a_disclosure_gets_help_first_and_its_answer(patterns, text, intent):
+    message = _processed(patterns, text, intent, 0.9)
+    assert message.get("intent")["name"] == intent
+    assert message.get("risk")["urgent"] is True and message.get("risk")["by"] == "safety net"
+    assert message.get("risk")["subtype"] in {"sextortion", "exploitation"}
+
+
+@pytest.mark.parametrize("text,intent,confidence", [
+    # happening now, or to the writer: the urgent path, whatever the classifier read
+    ("do they actually post the pics if u dont pay? he says tonight", "topic_sextortion", 0.9),
+    ("is it normal that my ex says he'll share our videos if i break up with him? he said it again today",
+     "topic_sextortion", 0.9),
+    # not a question
+    ("he will post the pics if i dont pay", "topic_sextortion", 0.9),
+    # a question on another topic than the danger's ("is it normal that my boyfriend says he'll
+    # show everyone my photos...": sextortion read as a relationship question)
+    ("is it normal that my boyfriend says he'll show everyone my photos if i dont send new ones every week?",
+     "topic_healthy_relationships", 0.9),
+    # the classifier unsure
+    ("do sextortion scammers actually post the pics if u dont pay", "topic_sextortion", 0.4),
+    # never for self-harm or immediate danger
+    ("is it normal to want to kill myself?", "topic_getting_help", 0.9),
+    ("what do i do, he is outside my house?", "topic_cyberstalking", 0.9),
+])
+def test_a_disclosure_keeps_the_urgent_path(patterns, text, intent, confidence):
+    message = _processed(patterns, text, intent, confidence)
+    assert message.get("intent")["name"].startswith("crisis_")
+    assert message.get("risk")["urgent"] is False  # the urgent path itself, not the mark
+
+
+def test_question_words_and_marks_make_a_question(patterns):
+    from bot.safety_net import is_question
+
+    assert is_question(patterns.nlp("how does it work"))
+    assert is_question(patterns.nlp("my son has new trainers. could it be county lines?"))
+    assert not is_question(patterns.nlp("he wants more pics and i dont know how to stop it"))
