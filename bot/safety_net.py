@@ -66,6 +66,9 @@ class SafetyPatterns:
     def __init__(self, nlp: Language, spec: Dict[str, Any]) -> None:
         self.nlp = nlp
         self.safe_words = {self._normalise(w) for w in spec.get("safe_words", [])}
+        farewell = spec.get("farewell") or {}
+        self.farewell_words = frozenset(farewell.get("words", []))
+        self.farewell_closing = frozenset(farewell.get("closing", []))
         self.danger = build_matcher(nlp, {k: v.get("patterns", []) for k, v in spec["subtypes"].items()})
         self.guards = build_matcher(nlp, {"guard": spec.get("guards", [])})
         self.guard_window = int(spec.get("guard_window", 8))
@@ -86,6 +89,11 @@ class SafetyPatterns:
 
     def is_safe_word(self, text: str) -> bool:
         return self._normalise(text) in self.safe_words
+
+    def is_farewell(self, text: str) -> bool:
+        """Only farewell words, one of them a closing one: "ok bye lumi", "see you later"."""
+        words = set(self._normalise(text).split())
+        return bool(words & self.farewell_closing) and words <= self.farewell_words
 
     def _guarded(self, doc: Doc, start: int, guards: List[Tuple[str, int, int]]) -> bool:
         """A hypothetical or educational frame ("what if someone...", "how do I protect...")
@@ -176,6 +184,9 @@ class SafetyNet(SpacyComponent):
             if patterns.is_safe_word(text):
                 route_to(message, "safe_word", "safety net")
                 continue
+            if patterns.is_farewell(text):
+                self._farewell(message)
+                continue
             doc = message_doc(message, model)
             found = patterns.detect_all(doc)
             subtype = chosen_subtype(found, message.get(INTENT_RANKING_KEY) or [])
@@ -188,6 +199,16 @@ class SafetyNet(SpacyComponent):
             else:
                 self._route_likely_crisis(message)
         return messages
+
+    def _farewell(self, message: Message) -> None:
+        """Not urgent: no crisis intent and no fallback (the likeliest other intent, usually
+        goodbye, when it reaches the fallback threshold), no risk mark."""
+        current = (message.get(INTENT) or {}).get("name")
+        if is_crisis(current) or current == "nlu_fallback":
+            demote_from(message, self.fallback_threshold, "a farewell")
+        risk = message.get(RISK_KEY)
+        if isinstance(risk, dict) and risk.get("urgent"):
+            message.set(RISK_KEY, {**risk, "urgent": False, "by": "farewell"}, add_to_output=True)
 
     def _asked_about(self, message: Message, doc: Doc, found: Set[str], patterns: SafetyPatterns) -> bool:
         """A topic question in the words of a disclosure: "do sextortion scammers actually post

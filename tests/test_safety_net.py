@@ -223,3 +223,24 @@ def test_question_words_and_marks_make_a_question(patterns):
     assert is_question(patterns.nlp("how does it work"))
     assert is_question(patterns.nlp("my son has new trainers. could it be county lines?"))
     assert not is_question(patterns.nlp("he wants more pics and i dont know how to stop it"))
+
+
+@pytest.mark.parametrize("text", ["goodbye", "ok bye lumi", "see you later", "goodbye and take care", "Bye, take care!"])
+def test_a_farewell_to_lumi_is_not_urgent(patterns, text):
+    from rasa.nlu.utils.spacy_utils import SpacyModel
+    from rasa.shared.nlu.training_data.message import Message
+
+    from bot.safety_net import SafetyNet
+
+    ranking = [{"name": "crisis_self_harm", "confidence": 0.5}, {"name": "goodbye", "confidence": 0.45}]
+    message = Message(data={"text": text, "intent": dict(ranking[0]), "intent_ranking": ranking,
+                            "risk": {"probability": 0.9, "subtype": "self_harm", "urgent": True}})
+    SafetyNet(SafetyNet.get_default_config()).process([message], SpacyModel(model=patterns.nlp, model_name="en"))
+    assert message.get("intent")["name"] == "goodbye"
+    assert message.get("risk")["urgent"] is False
+
+
+@pytest.mark.parametrize("text", ["goodbye everyone", "bye forever", "this is goodbye", "see you later, I won't be here",
+                                  "he said see you soon"])
+def test_a_goodbye_post_or_a_reported_threat_is_not_a_farewell(patterns, text):
+    assert not patterns.is_farewell(text)
