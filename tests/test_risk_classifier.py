@@ -88,6 +88,11 @@ class _FixedRisk:
     (0.22, "crisis_ongoing_abuse", 0.95, True),
     (0.35, "topic_grooming", 0.99, True),    # above the margin the risk mark always counts
     (0.15, "crisis_self_harm", 0.50, False),  # below the threshold: not the risk classifier's mark
+    # not a topic question ("keep going", "i'm a dad"): a sure intent wins up to a wider margin
+    (0.78, "tell_more", 0.92, False),
+    (0.35, "out_of_scope", 0.95, False),
+    (0.78, "tell_more", 0.80, True),         # unsure
+    (0.85, "goodbye", 0.96, True),           # above the wider margin ("i have to go now. goodbye forever")
 ])
 def test_the_risk_mark_at_the_margin_gives_way_only_to_a_sure_ordinary_intent(probability, intent, confidence, urgent):
     from rasa.shared.nlu.training_data.message import Message
