@@ -283,6 +283,8 @@ def main(argv: Optional[List[str]] = None) -> None:
     acc, acc_default = accuracy(ours), accuracy(default)
     parser = Parser(ours)
     safety = evaluate_safety(parser, "test")["system"]
+    # the default has no safety layer: a disclosure counts as caught when DIET names a crisis intent
+    safety_default = evaluate_safety(Parser(default), "test")["system"]
     fresh_topics = evaluate_topics_on_fresh_questions(parser)["topic_accuracy"]
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
     result: Dict[str, Any] = {
@@ -297,7 +299,8 @@ def main(argv: Optional[List[str]] = None) -> None:
         "crisis_recall": safety["crisis_recall"], "false_alarm_rate": safety["false_alarm_rate"],
         "default": {"train_s": round(train_default_s, 1), "train_reused": cached, "startup_s": serving_default["startup_s"],
                     "p50_ms": serving_default["latency"]["1"]["p50_ms"], "p95_ms": serving_default["latency"]["1"]["p95_ms"],
-                    "rasa_rss_mb": serving_default["rasa_rss_mb"]},
+                    "rasa_rss_mb": serving_default["rasa_rss_mb"], "crisis_recall": safety_default["crisis_recall"],
+                    "false_alarm_rate": safety_default["false_alarm_rate"]},
     }
     result["ratios"] = {
         "holdout_acc_vs_default": round(acc / acc_default, 3) if acc_default else None,
@@ -352,6 +355,8 @@ def markdown(r: Dict[str, Any]) -> str:
         "Against the default `rasa init` pipeline and policies, trained on the same data:", "",
         "| | Lumi | default | ratio |", "|---|---|---|---|",
         f"| hold-out intent accuracy | {r['nlu_holdout_acc']} | {r['nlu_holdout_acc_default']} | {r['ratios']['holdout_acc_vs_default']} |",
+        f"| crisis recall, test split | {r['crisis_recall']} | {r['default'].get('crisis_recall')} | |",
+        f"| false alarms, test split | {r['false_alarm_rate']} | {r['default'].get('false_alarm_rate')} | |",
         f"| p50 latency, 1 conversation | {r['1']['p50_ms']} ms | {r['default']['p50_ms']} ms | {r['ratios']['p50_latency_vs_default']} |",
         f"| topic accuracy, fresh questions by other authors | {r.get('topic_acc_fresh_questions')} | | |",
         f"| start-up | {r['startup_s']} s | {r['default']['startup_s']} s | {r['ratios']['startup_vs_default']} |",
