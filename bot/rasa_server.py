@@ -16,12 +16,15 @@ with measured savings (docs/performance.md), each giving Rasa's own results:
 from __future__ import annotations
 
 import copy
+import logging
 import sys
 from functools import lru_cache
 from typing import Any, Callable, Dict, List, Optional, Text
 
 import fastjsonschema
 from jsonschema import ValidationError, validators
+
+logger = logging.getLogger(__name__)
 
 
 def block_jax() -> None:
@@ -103,14 +106,33 @@ def resolve_event_type(type_name: Text, default: Optional[type] = None) -> Optio
     return found
 
 
+# parsed once at start-up, so that what the NLU prepares on first use (the safety net's compiled
+# patterns, the risk classifier's analysers) is ready before the first user's message; with
+# several Sanic workers, each one's first message had paid for it (p99 2.3 s at 10
+# conversations with 2 workers, `make bench`, 2026-11-26)
+WARM_UP_MESSAGE = "what is grooming? someone is outside my house"
+
+
+async def warm_up(agent: Any) -> None:
+    """Parses WARM_UP_MESSAGE (NLU only: no conversation, tracker or statistics is touched)."""
+    if agent is None or not callable(getattr(agent, "parse_message", None)):
+        return
+    try:
+        await agent.parse_message(WARM_UP_MESSAGE)
+    except Exception as error:  # the server starts all the same; the first message pays instead
+        logger.warning("warm-up parse failed: %s", error)
+
+
 def freeze_after(load: Callable[..., Any]) -> Callable[..., Any]:
-    """Wraps Rasa's load_agent_on_start: once the model is loaded, everything allocated so far
-    (TensorFlow, Rasa, the model) is moved out of the garbage collector's reach, so that its
-    full collections no longer walk hundreds of thousands of objects in the middle of a reply."""
+    """Wraps Rasa's load_agent_on_start: once the model is loaded and warmed up, everything
+    allocated so far (TensorFlow, Rasa, the model) is moved out of the garbage collector's
+    reach, so that its full collections no longer walk hundreds of thousands of objects in the
+    middle of a reply."""
     async def wrapped(*args: Any, **kwargs: Any) -> Any:
         import gc
 
         agent = await load(*args, **kwargs)
+        await warm_up(agent)
         gc.collect()
         gc.freeze()
         return agent

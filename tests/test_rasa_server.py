@@ -14,6 +14,36 @@ def test_a_valid_action_response_passes():
     assert validate_action_result(None, result) is True
 
 
+def test_the_loaded_agent_parses_once_before_the_first_user_and_a_failing_parse_does_not_stop_start_up():
+    import asyncio
+    import gc
+
+    from bot.rasa_server import WARM_UP_MESSAGE, freeze_after
+
+    class Agent:
+        def __init__(self, fail: bool) -> None:
+            self.fail, self.parsed = fail, []
+
+        async def parse_message(self, text):
+            self.parsed.append((text, gc.get_freeze_count()))
+            if self.fail:
+                raise RuntimeError("model broken")
+            return {}
+
+    for fail in (False, True):
+        agent = Agent(fail)
+
+        async def load_agent(*args):
+            return agent
+
+        try:
+            assert asyncio.run(freeze_after(load_agent)("model", "endpoints")) is agent
+            assert agent.parsed == [(WARM_UP_MESSAGE, 0)]  # parsed before the freeze
+            assert gc.get_freeze_count() > 0
+        finally:
+            gc.unfreeze()
+
+
 @pytest.mark.parametrize("result", [
     {"events": [{"event": "no_such_event"}]},
     {"events": "not a list"},
