@@ -36,6 +36,25 @@ def test_on_the_tuning_set_the_whole_nlu_misses_at_most_one_in_a_hundred(parser)
     assert report["false_alarm_rate"] <= 0.07, report["false_alarms"]
 
 
+def test_conversation_is_not_mistaken_for_danger(parser):
+    """Greetings, farewells, yes/no, "i'm a dad", "keep going", "stop" (the NLU's own training
+    examples of every intent that is not a topic question, a crisis or out of scope) get no
+    urgent help: "goodbye" once got the self-harm help, "see you later" the immediate-danger
+    reply, "keep going" and "i'm a dad" urgent help first."""
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    from bot.intent_routing import is_crisis
+
+    examples = [(m.get("text"), m.get("intent")) for m in load_data(str(ROOT / "bot" / "data" / "nlu")).intent_examples
+                if not (m.get("intent").startswith("topic_") or is_crisis(m.get("intent"))
+                        or m.get("intent") in {"out_of_scope", "safe_word"})]
+    parsed = parser.parse([text for text, _ in examples])
+    urgent = [text for (text, _), r in zip(examples, parsed)
+              if is_crisis(r["intent"]["name"]) or (r.get("risk") or {}).get("urgent")]
+    assert len(examples) > 300
+    assert len(urgent) <= len(examples) // 100, urgent
+
+
 HELD_OUT = ["nlu_holdout.yml", "final2/crisis_test.yml", "final2/ordinary_test.yml",
             "final3/crisis_test.yml", "final3/ordinary_test.yml", "final4/crisis_test.yml", "final4/ordinary_test.yml",
             "final5/crisis_test.yml", "final5/ordinary_test.yml", "final6/crisis_test.yml", "final6/ordinary_test.yml",
