@@ -121,15 +121,23 @@ class SafetyPatterns:
             if name in self.unguarded or disclosed or not self._guarded(doc, start, guards)
         }
         if found & self.past_subtypes:
-            tense = {name for name, _, _ in matches(self.past, doc)}
+            tense = self._tense(doc)
             if "past" in tense and "present" not in tense:
                 found -= self.past_subtypes
         return found
 
+    def _tense(self, doc: Doc) -> Set[str]:
+        """"past" and/or "present" markers; a present word inside a past marker ("now" in
+        "it's all over now") does not count as present."""
+        found = matches(self.past, doc)
+        past = [(start, end) for name, start, end in found if name == "past"]
+        return {name for name, start, end in found
+                if name == "past" or not any(p_start <= start and end <= p_end for p_start, p_end in past)}
+
     def happening_now(self, doc: Doc) -> bool:
         """A marker that the harm is happening to the writer ("doing this to me") or now
         ("again", "tonight", "rn")."""
-        return bool(matches(self.disclosed, doc)) or any(n == "present" for n, _, _ in matches(self.past, doc))
+        return bool(matches(self.disclosed, doc)) or "present" in self._tense(doc)
 
     def check(self, text: str) -> Optional[str]:
         return self.detect(self.nlp(text.lower()))

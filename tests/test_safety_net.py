@@ -244,3 +244,14 @@ def test_a_farewell_to_lumi_is_not_urgent(patterns, text):
                                   "he said see you soon"])
 def test_a_goodbye_post_or_a_reported_threat_is_not_a_farewell(patterns, text):
     assert not patterns.is_farewell(text)
+
+
+@pytest.mark.parametrize("text,urgent", [
+    ("my friend got blackmailed with pics last year but its all over now. how can i help her", False),
+    ("someone blackmailed me last year and it's over now", False),
+    # "now" outside the past marker: happening again
+    ("someone blackmailed me last year and now he is blackmailing me again", True),
+    ("he blackmailed me last year, it's not over, he is blackmailing me now", True),
+])
+def test_now_inside_it_s_over_now_is_not_the_present(patterns, text, urgent):
+    assert (patterns.check(text) == "sextortion") is urgent
