@@ -93,6 +93,21 @@ def test_disclosures_get_the_urgent_path_with_help(servers, message, kind):
     assert helplines(replies)["helplines"]
 
 
+def test_a_question_in_the_words_of_a_disclosure_gets_urgent_help_and_then_its_answer(servers):
+    replies = say("question-route", "do sextortion scammers actually post the pics if u dont pay")
+    contents = [r["custom"] for r in replies if "content_id" in r.get("custom", {})]
+    assert contents[0]["urgent"] is True and contents[0]["topic"] == "crisis" and contents[0]["kind"] == "sextortion"
+    assert helplines(replies)["helplines"]
+    assert any(c["topic"] == "sextortion" and not c["urgent"] for c in contents[1:]), contents
+
+
+@pytest.mark.parametrize("message", ["goodbye", "see you later", "goodbye and take care"])
+def test_a_farewell_gets_a_goodbye_not_urgent_help(servers, message):
+    replies = say(f"farewell-{message}", message)
+    assert replies and not any(r.get("custom", {}).get("urgent") for r in replies), replies
+    assert "help" in " ".join(r.get("text", "") for r in replies).lower()  # "type help whenever you want"
+
+
 @pytest.mark.parametrize("country,number", [("ES", "017"), ("US", "988")])
 def test_help_contacts_follow_the_country(servers, country, number):
     sender = f"country-{country}"
