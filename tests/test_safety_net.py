@@ -255,3 +255,14 @@ def test_a_goodbye_post_or_a_reported_threat_is_not_a_farewell(patterns, text):
 ])
 def test_now_inside_it_s_over_now_is_not_the_present(patterns, text, urgent):
     assert (patterns.check(text) == "sextortion") is urgent
+
+
+@pytest.mark.parametrize("text,subtype", [
+    ("i want to end it", "self_harm"),
+    ("im going to end it tonight", "self_harm"),
+    ("i think about ending it every day", "self_harm"),
+    ("i was targeted by a loverboy type guy a year ago but i ended it before anything happened", None),
+    ("his girlfriend ended things over instagram", None),
+])
+def test_ending_it_is_self_harm_only_in_the_present(patterns, text, subtype):
+    assert patterns.check(text) == subtype
