@@ -109,14 +109,14 @@ class TfidfRows:
         data: List[np.ndarray] = [np.zeros(0)]
         indptr = [0]
         for text in texts:
-            offset = 0
+            offset, row_size = 0, 0
             for analyse, vocabulary, idf, sublinear in self.parts:
                 columns, weights = self._weights(text, analyse, vocabulary, idf, sublinear)
                 indices.append(columns + offset)
                 data.append(weights)
                 offset += len(vocabulary)
-                indptr.append(indptr[-1] + len(columns))
-            indptr[-len(self.parts):-1] = []  # one row per text, not per vectoriser
+                row_size += len(columns)
+            indptr.append(indptr[-1] + row_size)
         return sp.csr_matrix((np.concatenate(data), np.concatenate(indices), np.array(indptr)),
                              shape=(len(texts), self.width))
 

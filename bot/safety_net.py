@@ -53,11 +53,14 @@ def chosen_subtype(subtypes: Set[str], ranking: List[Dict[str, Any]]) -> Optiona
     return min(subtypes, key=lambda s: (-confidence.get(f"crisis_{s}", 0.0), SUBTYPE_PRIORITY.index(s)))
 
 
+def set_risk_mark(message: Message, by: str, **mark: Any) -> None:
+    """Changes the risk classifier's mark on the message (`urgent`, `subtype`), saying `by` whom."""
+    message.set(RISK_KEY, {**(message.get(RISK_KEY) or {}), **mark, "by": by}, add_to_output=True)
+
+
 def mark_urgent(message: Message, subtype: str) -> None:
     """Keep the intent; the answer starts with the urgent help for `subtype`."""
-    risk = dict(message.get(RISK_KEY) or {})
-    risk.update({"urgent": True, "subtype": subtype, "by": "safety net"})
-    message.set(RISK_KEY, risk, add_to_output=True)
+    set_risk_mark(message, "safety net", urgent=True, subtype=subtype)
 
 
 class SafetyPatterns:
@@ -214,9 +217,8 @@ class SafetyNet(SpacyComponent):
         current = (message.get(INTENT) or {}).get("name")
         if is_crisis(current) or current == "nlu_fallback":
             demote_from(message, self.fallback_threshold, "a farewell")
-        risk = message.get(RISK_KEY)
-        if isinstance(risk, dict) and risk.get("urgent"):
-            message.set(RISK_KEY, {**risk, "urgent": False, "by": "farewell"}, add_to_output=True)
+        if (message.get(RISK_KEY) or {}).get("urgent"):
+            set_risk_mark(message, "farewell", urgent=False)
 
     def _asked_about(self, message: Message, doc: Doc, found: Set[str], patterns: SafetyPatterns) -> bool:
         """A topic question in the words of a disclosure: "do sextortion scammers actually post
