@@ -105,3 +105,29 @@ def test_its_feature_rows_are_the_ones_rasa_s_classifier_builds(tmp_path):
     assert ours.shape == rasa_s.shape and ours.shape[1] > 100
     assert (ours != rasa_s).nnz == 0
     assert (classifier._create_X(messages[:1]) != rasa_s[0]).nnz == 0
+
+
+def test_tfidf_weighting_is_scikit_learn_s():
+    import numpy as np
+    from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
+
+    from bot.intent_classifier import fit_idf, tfidf
+
+    texts = ["what is grooming grooming", "he is outside my door", "how do i block someone", "he has my pics", ""]
+    counts = CountVectorizer().fit_transform(texts)
+    expected = TfidfTransformer(sublinear_tf=True).fit(counts)
+    assert np.allclose(fit_idf(counts), expected.idf_)
+    assert np.allclose(tfidf(counts, fit_idf(counts)).toarray(), expected.transform(counts).toarray())
+
+
+def test_a_tfidf_classifier_keeps_its_weights_through_the_cache_and_sets_c(tmp_path):
+    class TfidfClassifier(IntentClassifier):
+        @staticmethod
+        def get_default_config():
+            return {**IntentClassifier.get_default_config(), "tfidf": True, "C": 30.0}
+
+    classifier, message = restored_from_cache(TfidfClassifier, tmp_path)
+    assert classifier.idf is not None and classifier.clf.C == 30.0
+    classifier.process([message])
+    assert message.get("intent")["name"] == "topic_grooming"
+    assert message.get("intent")["confidence"] > 0.5
