@@ -60,7 +60,7 @@ NLU_SPLITS = {
     "test": "nlu_holdout.yml",  # never used to choose anything
     # written independently on 2026-11-26 (426 messages, all intents); its errors guide NLU data work
     "dev": "nlu_dev.yml",
-    # written independently on 2026-11-26 by another helper (377 messages after removing overlaps),
+    # written independently on 2026-11-26 by another helper (372 messages after removing overlaps),
     # when nlu_dev.yml had saturated (340 of 356): it chose the intent classifier's tf-idf weights
     "dev2": "nlu_dev2.yml",
 }

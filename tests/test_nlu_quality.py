@@ -21,6 +21,14 @@ def test_topic_accuracy_on_the_holdout_is_at_least_90_percent(parser):
     assert report["topic_accuracy"] >= 0.90, report["top_confusions"]
 
 
+@pytest.mark.parametrize("split, floor", [("dev", 0.93), ("dev2", 0.87)])
+def test_intent_accuracy_on_the_development_sets(parser, split, floor):
+    """The whole NLU's exact intents on the two sets the classifier was chosen on (0.951 and 0.884
+    when chosen; raw counts instead of tf-idf weights give 0.847 on dev2, the default DIET 0.866)."""
+    report = evaluate_nlu(parser, split)
+    assert report["intent_accuracy"] >= floor, report["top_confusions"]
+
+
 @pytest.mark.parametrize("split", ["dev", "dev2", "dev3"])
 def test_the_whole_nlu_catches_every_disclosure_in_the_crisis_sets(parser, split):
     report = evaluate_safety(parser, split)["system"]
@@ -55,7 +63,7 @@ def test_conversation_is_not_mistaken_for_danger(parser):
     assert len(urgent) <= len(examples) // 100, urgent
 
 
-HELD_OUT = ["nlu_holdout.yml", "final2/crisis_test.yml", "final2/ordinary_test.yml",
+HELD_OUT = ["nlu_holdout.yml", "nlu_dev.yml", "nlu_dev2.yml", "final2/crisis_test.yml", "final2/ordinary_test.yml",
             "final3/crisis_test.yml", "final3/ordinary_test.yml", "final4/crisis_test.yml", "final4/ordinary_test.yml",
             "final5/crisis_test.yml", "final5/ordinary_test.yml", "final6/crisis_test.yml", "final6/ordinary_test.yml",
             "final7/crisis_test.yml", "final7/ordinary_test.yml",
