@@ -81,6 +81,9 @@ def test_patterns_report_every_sub_type_they_find(patterns):
     "what is a loverboy?",
     "what should I do if someone threatens to share my pics?",
     "hit me up if you want to talk about online safety",
+    "Could you suggest a PSHE session on county lines?",
+    "what should parents look out for with county lines",
+    "Is county lines the same thing as child sexual exploitation?",
 ])
 def test_educational_questions_are_not_emergencies(patterns, text):
     assert patterns.check(text) is None
@@ -184,8 +187,8 @@ def _processed(patterns, text, intent, confidence):
 
 @pytest.mark.parametrize("text,intent", [
     ("do sextortion scammers actually post the pics if u dont pay", "topic_sextortion"),
-    ("how does county lines grooming work", "topic_grooming"),
-    ("Could he be getting drawn into county lines?", "topic_loverboy"),
+    ("could my son be getting pulled into county lines by an older guy?", "topic_grooming"),
+    ("Could he be getting dragged into county lines?", "topic_loverboy"),
 ])
 def test_a_topic_question_in_the_words_of_a_disclosure_gets_help_first_and_its_answer(patterns, text, intent):
     message = _processed(patterns, text, intent, 0.9)
