@@ -54,15 +54,24 @@ def sentence_features(message: Message) -> sp.csr_matrix:
     return blocks[0] if len(blocks) == 1 else sp.hstack(blocks, format="csr")
 
 
+def canonical(counts: sp.csr_matrix) -> sp.csr_matrix:
+    """A float copy with each entry once and no stored zeros (so entries are documents' terms)."""
+    copy = sp.csr_matrix(counts, dtype=np.float64, copy=True)
+    copy.sum_duplicates()
+    copy.eliminate_zeros()
+    return copy
+
+
 def fit_idf(counts: sp.csr_matrix) -> np.ndarray:
     """Smoothed inverse document frequency of each column: ln((1 + n) / (1 + df)) + 1."""
+    counts = canonical(counts)
     document_frequency = np.bincount(counts.indices, minlength=counts.shape[1])
     return np.log((1 + counts.shape[0]) / (1 + document_frequency)) + 1.0
 
 
 def tfidf(counts: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
     """Each row's (1 + ln count) * idf, scaled to unit length."""
-    weighted = sp.csr_matrix(counts, dtype=np.float64, copy=True)
+    weighted = canonical(counts)
     weighted.data = (np.log(weighted.data) + 1.0) * idf[weighted.indices]
     lengths = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1)).ravel())
     lengths[lengths == 0] = 1.0

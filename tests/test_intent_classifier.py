@@ -109,6 +109,7 @@ def test_its_feature_rows_are_the_ones_rasa_s_classifier_builds(tmp_path):
 
 def test_tfidf_weighting_is_scikit_learn_s():
     import numpy as np
+    import scipy.sparse
     from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 
     from bot.intent_classifier import fit_idf, tfidf
@@ -118,6 +119,16 @@ def test_tfidf_weighting_is_scikit_learn_s():
     expected = TfidfTransformer(sublinear_tf=True).fit(counts)
     assert np.allclose(fit_idf(counts), expected.idf_)
     assert np.allclose(tfidf(counts, fit_idf(counts)).toarray(), expected.transform(counts).toarray())
+    # the first row written untidily, as a CSR matrix may be: its first term once as a stored
+    # zero and once with its count
+    first = counts[0].toarray()[0]
+    columns = np.flatnonzero(first)
+    row0 = scipy.sparse.csr_matrix((np.r_[0.0, first[columns]], np.r_[columns[0], columns], [0, len(columns) + 1]),
+                                   shape=(1, counts.shape[1]))
+    untidy = scipy.sparse.vstack([row0, counts[1:]], format="csr")
+    assert untidy.nnz == counts.nnz + 1
+    assert np.allclose(fit_idf(untidy), expected.idf_)
+    assert np.allclose(tfidf(untidy, fit_idf(untidy)).toarray(), expected.transform(counts).toarray())
 
 
 def test_a_tfidf_classifier_keeps_its_weights_through_the_cache_and_sets_c(tmp_path):
