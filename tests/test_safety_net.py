@@ -89,6 +89,15 @@ def test_educational_questions_are_not_emergencies(patterns, text):
     assert patterns.check(text) is None
 
 
+@pytest.mark.parametrize("text,subtype", [
+    ("ppl in my roblox group kick me from games. should i just quit", None),
+    ("my dad kicks me when he's angry", "ongoing_abuse"),
+    ("he kicked me so hard i have bruises", "ongoing_abuse"),
+])
+def test_being_kicked_from_a_game_is_not_being_kicked(patterns, text, subtype):
+    assert patterns.check(text) == subtype
+
+
 @pytest.mark.parametrize("text", ["help", "HELP", "sos", "SOS!", " help me "])
 def test_the_safe_word_is_recognised(patterns, text):
     assert patterns.is_safe_word(text)
