@@ -4,24 +4,26 @@ PYTHON_BIN ?= $(shell for p in python3.10 $(HOME)/.pyenv/versions/3.10*/bin/pyth
 	$$p -c 'import sys; assert sys.version_info[:2] == (3, 10)' >/dev/null 2>&1 && { echo $$p; break; }; done)
 VENV := .venv
 PY := $(VENV)/bin/python
-RASA := $(VENV)/bin/rasa
+# the `rasa` command with Lumi's patches (bot/serving/patches; LUMI_RASA_PATCHES=0 turns them off)
+RASA := $(PY) -m bot.serving.rasa_command
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONHASHSEED := 0
-RASA_ARGS := --domain bot/domain --config config.yml
+PROJECT := bot/project
+RASA_ARGS := --domain $(PROJECT)/domain --config config.yml
 MODEL := models/lumi.tar.gz
 SPACY := build/spacy/en/meta.json
-SPACY_INPUTS := content/en/entities.yml $(wildcard content/helplines/*.yml) bot/spacy_pipeline.py
-# the modules the trained model runs (NLU components, policies and what they import); tools such as
-# bot/benchmark.py or bot/evaluate.py are not inputs, so editing them does not retrain
-MODEL_CODE := $(addprefix bot/,check_signs.py nlu_entities.py risk_classifier.py safety_net.py \
-	urgent_fallback_policy.py patterns.py self_checks.py content.py settings.py intent_routing.py \
-	intent_classifier.py sentence_featurizer.py)
-TRAIN_INPUTS := config.yml $(shell find bot/domain bot/data bot/risk_corpus -name '*.yml' 2>/dev/null) $(MODEL_CODE) $(SPACY) \
-	content/en/safety_patterns.yml content/en/goals.yml
+SPACY_INPUTS := content/en/entities.yml $(wildcard content/helplines/*.yml) bot/nlu/spacy_pipeline.py
+# the code the trained model runs (NLU components, policies and what they import): a change
+# retrains; tools (bot/tools) are not inputs
+MODEL_CODE := bot/settings.py $(wildcard bot/nlu/*.py bot/safety/*.py) \
+	bot/library/content.py bot/library/self_checks.py bot/library/vocabulary.py
+TRAIN_INPUTS := config.yml $(shell find $(PROJECT)/domain $(PROJECT)/data $(PROJECT)/risk_corpus -name '*.yml' 2>/dev/null) \
+	$(MODEL_CODE) $(SPACY) content/en/safety_patterns.yml content/en/goals.yml
+PYTEST := $(PY) -m pytest -ra
 
-.PHONY: run test setup train spacy eval eval-nlu eval-safety validate bench clean fixed-help lint
+.PHONY: run test test-fast lint setup train spacy eval validate bench screenshots clean fixed-help print-%
 
 run: setup $(MODEL)
 	$(PY) -m bot.launch
@@ -37,34 +39,52 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 
 spacy: $(SPACY)
 $(SPACY): $(VENV)/.installed $(SPACY_INPUTS)
-	$(PY) -m bot.spacy_pipeline
+	$(PY) -m bot.nlu.spacy_pipeline
 
 fixed-help: $(VENV)/.installed
-	$(PY) -m bot.fixed_help
+	$(PY) -m bot.library.fixed_help
 
 train: $(MODEL)
 $(MODEL): $(VENV)/.installed $(TRAIN_INPUTS)
-	$(RASA) train $(RASA_ARGS) --data bot/data --out models --fixed-model-name lumi
+	$(RASA) train $(RASA_ARGS) --data $(PROJECT)/data --out models --fixed-model-name lumi
 	touch $@
 
 validate: setup
-	$(RASA) data validate $(RASA_ARGS) --data bot/data --fail-on-warnings
+	$(RASA) data validate $(RASA_ARGS) --data $(PROJECT)/data --fail-on-warnings
 
 node_modules/axe-core/axe.min.js: package.json
 	npm install --no-audit --no-fund --silent || echo "npm is not available: the accessibility test will fail"
 	touch $@
 
+# every test; the model and server tests run a second time on plain Rasa (LUMI_RASA_PATCHES=0),
+# where only speed may differ
 test: setup $(MODEL) node_modules/axe-core/axe.min.js
-	$(PY) -m pytest -ra
+	$(PYTEST)
+	LUMI_RASA_PATCHES=0 $(PYTEST) tests/model tests/e2e
 
-eval: eval-nlu eval-safety
-eval-nlu: setup $(MODEL)
-	$(PY) -m bot.evaluate nlu
-eval-safety: setup $(MODEL)
-	$(PY) -m bot.evaluate safety
+# the tests that need no trained model and no server (under a minute)
+test-fast: setup
+	$(PYTEST) tests/unit
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check bot actions tests
+	$(VENV)/bin/ruff format --check bot actions tests
+	$(VENV)/bin/mypy bot actions
+
+# every set of evaluation/splits.yml through the trained NLU; writes docs/evaluation.md
+eval: setup $(MODEL)
+	$(PY) -m bot.tools.evaluate report
 
 bench: setup
-	$(PY) -m bot.benchmark
+	$(PY) -m bot.tools.benchmark
+
+# the browser tests' screenshots (build/screenshots) become the README's
+screenshots: setup $(MODEL) node_modules/axe-core/axe.min.js
+	$(PYTEST) tests/browser
+	cp build/screenshots/*.png docs/screenshots/
+
+print-%:
+	@echo $($*)
 
 clean:
 	rm -rf build models results .pytest_cache

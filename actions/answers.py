@@ -1,35 +1,24 @@
 """Answering questions from the content library: pick the item for (topic, kind, audience,
 locale), send it in the reply contract, keep the topic for follow-ups, offer next steps."""
+
 from __future__ import annotations
 
-import json
 import re
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.context import Turn, buttons, check_signs, entity, intent, text, turn
-from actions.replies import send_helplines, send_item
+from actions.content_answer import answer, followup_buttons, topic_buttons
+from actions.context import Turn, check_signs, entity, intent, text, turn
+from actions.replies import send_item
 from actions.self_checks import accept_offer, offer
 from actions.urgent_help import help_first_if_in_danger
-from bot.content import Item, KINDS, TOPICS, library, messages
-from bot.self_checks import check_for, prefill
-from bot.settings import get_settings
+from bot.library.content import KINDS, library, messages
+from bot.library.self_checks import check_for, prefill
 
-NEXT_KINDS = {
-    "definition": ("warning_signs", "what_to_do", "reporting"),
-    "warning_signs": ("what_to_do", "how_to_help", "reporting"),
-    "what_to_do": ("reporting", "how_to_help", "prevention"),
-    "how_to_help": ("what_to_do", "reporting", "warning_signs"),
-    "prevention": ("warning_signs", "myths", "what_to_do"),
-    "myths": ("definition", "warning_signs", "prevention"),
-    "reporting": ("what_to_do", "how_to_help", "prevention"),
-}
 INTENT_KINDS = {"ask_followup": "what_to_do"}
-# purposes in content/helpline_purposes.yml shown after answers that call for contacts
-TOPIC_HELP_PURPOSE = {"sextortion": "sextortion_info", "getting_help": "general"}
 _WORD = re.compile(r"\w+")
 _FIRST_PERSON = {"i", "im", "me", "my", "we", "our", "us", "he", "she", "they", "him", "her"}
 
@@ -47,42 +36,6 @@ def choose_kind(tracker: Tracker) -> str:
     if intent(tracker) in INTENT_KINDS:
         return INTENT_KINDS[intent(tracker)]
     return "warning_signs" if is_story(text(tracker)) else "definition"
-
-
-def followup_buttons(item: Item, locale: str, offer_more: bool = True) -> List[Dict[str, str]]:
-    labels = messages(locale)["followups"]
-    pairs = [(labels["more"], "/tell_more")] if item.more and offer_more else []
-    for kind in NEXT_KINDS.get(item.kind, ()):
-        payload = json.dumps({"goal": kind, "topic": item.topic})
-        pairs.append((labels[kind], f"/ask_followup{payload}"))
-    return buttons(pairs)
-
-
-def topic_buttons(locale: str, topics: Optional[List[str]] = None) -> List[Dict[str, str]]:
-    names = messages(locale)["topics"]
-    chosen = topics or [t for t in TOPICS if t in names]
-    return buttons([(names[t], f"/topic_{t}") for t in chosen])
-
-
-def find_item(topic: str, kind: str, current: Turn) -> Optional[Item]:
-    return library().find(topic, kind, current.audience, current.locale, get_settings().reviewed_only)
-
-
-def answer(dispatcher: CollectingDispatcher, topic: str, kind: str, current: Turn) -> List[EventType]:
-    item = find_item(topic, kind, current)
-    if item is None:
-        dispatcher.utter_message(text=messages(current.locale)["no_item"])
-        send_helplines(dispatcher, current.country, "general", current.locale)
-        return [SlotSet("topic", topic)]
-    send_item(dispatcher, item, current.audience, buttons=followup_buttons(item, current.locale))
-    purpose = TOPIC_HELP_PURPOSE.get(topic) or (topic if kind == "reporting" else None)
-    if purpose:
-        send_helplines(dispatcher, current.country, purpose, current.locale)
-    events: List[EventType] = [SlotSet("topic", topic), SlotSet("last_content_id", item.id),
-                               SlotSet("audience", current.audience)]
-    if current.country:
-        events.append(SlotSet("country", current.country))
-    return events
 
 
 def offer_check_for_story(dispatcher: CollectingDispatcher, tracker: Tracker, current: Turn) -> List[EventType]:
@@ -119,11 +72,17 @@ class ActionTellMore(Action):
         current = turn(tracker)
         item = library().items.get(tracker.get_slot("last_content_id") or "")
         if item is None or not item.more:
-            dispatcher.utter_message(text=messages(current.locale)["tell_more_none"],
-                                     buttons=topic_buttons(current.locale))
+            dispatcher.utter_message(
+                text=messages(current.locale)["tell_more_none"], buttons=topic_buttons(current.locale)
+            )
             return []
-        send_item(dispatcher, item, current.audience, text=item.more,
-                  buttons=followup_buttons(item, current.locale, offer_more=False))
+        send_item(
+            dispatcher,
+            item,
+            current.audience,
+            text=item.more,
+            buttons=followup_buttons(item, current.locale, offer_more=False),
+        )
         return []
 
 
@@ -137,7 +96,7 @@ class ActionFallback(Action):
         current = turn(tracker)
         urgent = help_first_if_in_danger(dispatcher, tracker, current)
         ranking = (tracker.latest_message or {}).get("intent_ranking") or []
-        likely = [r["name"][len("topic_"):] for r in ranking if str(r.get("name", "")).startswith("topic_")][:3]
+        likely = [r["name"][len("topic_") :] for r in ranking if str(r.get("name", "")).startswith("topic_")][:3]
         texts = messages(current.locale)
         options = topic_buttons(current.locale, likely or None)[:3]
         options.append({"title": texts["fallback_talk"], "payload": "/safe_word"})

@@ -1,5 +1,6 @@
 """What an action needs to know about the conversation: topic, goal, audience, country and
 locale, from this message's entities, the slots, and the widget's metadata, in that order."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -7,13 +8,11 @@ from typing import Any, Dict, List, Optional
 
 from rasa_sdk import Tracker
 
-from bot.content import AUDIENCES, TOPICS, library
-from bot.helplines import directory
-from bot.self_checks import CHECK_SIGNS_KEY
+from bot.library.content import AUDIENCES, TOPICS, library
+from bot.library.helplines import directory
+from bot.library.self_checks import CHECK_SIGNS_KEY
+from bot.library.vocabulary import is_crisis, topic_of_intent
 from bot.settings import get_settings
-
-TOPIC_INTENT_PREFIX = "topic_"
-CRISIS_INTENT_PREFIX = "crisis_"
 
 
 def metadata(tracker: Tracker) -> Dict[str, Any]:
@@ -38,16 +37,16 @@ def text(tracker: Tracker) -> str:
 
 def possible_danger(tracker: Tracker) -> Optional[str]:
     """The risk classifier's sub-type when it found the latest message urgent although the
-    intent is not a crisis intent (bot.risk_classifier); otherwise None."""
+    intent is not a crisis intent (bot.safety.risk_classifier); otherwise None."""
     latest = tracker.latest_message or {}
     risk = latest.get("risk") or {}
-    if not risk.get("urgent") or intent(tracker).startswith(CRISIS_INTENT_PREFIX):
+    if not risk.get("urgent") or is_crisis(intent(tracker)):
         return None
     return str(risk.get("subtype") or "ongoing_abuse")
 
 
 def check_signs(tracker: Tracker) -> List[str]:
-    """The self-check questions the latest message answered (bot.check_signs, in the NLU)."""
+    """The self-check questions the latest message answered (bot.nlu.self_check_prefill, in the NLU)."""
     return list((tracker.latest_message or {}).get(CHECK_SIGNS_KEY) or [])
 
 
@@ -62,8 +61,9 @@ class Turn:
 
 def topic_of(tracker: Tracker) -> Optional[str]:
     name = intent(tracker)
-    if name.startswith(TOPIC_INTENT_PREFIX) and name[len(TOPIC_INTENT_PREFIX):] in TOPICS:
-        return name[len(TOPIC_INTENT_PREFIX):]
+    from_intent = topic_of_intent(name)
+    if from_intent and not is_crisis(name):
+        return from_intent
     named = entity(tracker, "topic")
     if named in TOPICS:
         return named
@@ -94,8 +94,11 @@ def locale_of(tracker: Tracker) -> str:
 
 def turn(tracker: Tracker) -> Turn:
     return Turn(
-        topic=topic_of(tracker), goal=entity(tracker, "goal"), audience=audience_of(tracker),
-        country=country_of(tracker), locale=locale_of(tracker),
+        topic=topic_of(tracker),
+        goal=entity(tracker, "goal"),
+        audience=audience_of(tracker),
+        country=country_of(tracker),
+        locale=locale_of(tracker),
     )
 
 

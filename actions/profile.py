@@ -1,5 +1,6 @@
 """Who is asking and where: the user tells Lumi their role or country; both are remembered
 for the session and change which answers and help contacts they get."""
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Text
@@ -10,8 +11,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.context import entity, turn
 from actions.replies import send_helplines
-from bot.content import messages
-from bot.helplines import directory
+from bot.library.content import messages
+from bot.library.helplines import directory
 
 
 class ActionSetAudience(Action):

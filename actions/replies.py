@@ -1,30 +1,43 @@
 """Sending Lumi's replies in the reply contract (DESIGN.md): a content item's text followed by
 its `custom` payload, and help contacts as text plus a `helplines` payload."""
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional
 
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.content import Item, library, messages
-from bot.helplines import directory, format_lines
+from bot.library.content import Item, library, messages
+from bot.library.helplines import directory, format_lines
 
 
 def content_payload(item: Item, audience: str, urgent: bool = False) -> Dict[str, Any]:
     return {
-        "content_id": item.id, "topic": item.topic, "kind": item.kind, "audience": audience,
-        "locale": item.locale, "urgent": urgent, "sources": library().sources_for(item),
+        "content_id": item.id,
+        "topic": item.topic,
+        "kind": item.kind,
+        "audience": audience,
+        "locale": item.locale,
+        "urgent": urgent,
+        "sources": library().sources_for(item),
     }
 
 
-def send_item(dispatcher: CollectingDispatcher, item: Item, audience: str, urgent: bool = False,
-              buttons: Optional[List[Dict[str, str]]] = None, text: Optional[str] = None) -> None:
+def send_item(
+    dispatcher: CollectingDispatcher,
+    item: Item,
+    audience: str,
+    urgent: bool = False,
+    buttons: Optional[List[Dict[str, str]]] = None,
+    text: Optional[str] = None,
+) -> None:
     dispatcher.utter_message(text=text or item.text, buttons=buttons or [])
     dispatcher.utter_message(json_message=content_payload(item, audience, urgent))
 
 
-def send_helplines(dispatcher: CollectingDispatcher, country: Optional[str], purpose: str, locale: str,
-                   urgent: bool = False) -> None:
+def send_helplines(
+    dispatcher: CollectingDispatcher, country: Optional[str], purpose: str, locale: str, urgent: bool = False
+) -> None:
     """Help contacts for the country (international set when unknown, with an offer to pick
     a country, asked after the help, never before)."""
     texts = messages(locale)

@@ -1,6 +1,7 @@
 """Self-checks as a Rasa form (`self_check_form`): start (from "is this grooming?" or from a
 story, pre-filled with what the story already answered), ask one yes / no / not sure question
 at a time, switch to the urgent path on any sign of danger, and give a tailored result."""
+
 from __future__ import annotations
 
 import json
@@ -11,11 +12,12 @@ from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.content_answer import answer
 from actions.context import check_signs, intent, turn
 from actions.replies import send_helplines, send_item
 from actions.urgent_help import help_first_if_in_danger
-from bot.content import library, messages
-from bot.self_checks import Check, answers_from, check_for, checks, get, prefill
+from bot.library.content import library, messages
+from bot.library.self_checks import Check, answers_from, check_for, checks, get, prefill
 
 ANSWER_INTENTS = {"affirm": "yes", "deny": "no", "not_sure": "unsure"}
 CHECK_SLOTS = ("check_id", "check_answers", "check_answer", "check_prefill")
@@ -28,8 +30,11 @@ def reset() -> List[EventType]:
 
 def answer_buttons(locale: str) -> List[Dict[str, str]]:
     texts = messages(locale)["check"]
-    return [{"title": texts["answer_yes"], "payload": "/affirm"}, {"title": texts["answer_no"], "payload": "/deny"},
-            {"title": texts["answer_unsure"], "payload": "/not_sure"}]
+    return [
+        {"title": texts["answer_yes"], "payload": "/affirm"},
+        {"title": texts["answer_no"], "payload": "/deny"},
+        {"title": texts["answer_unsure"], "payload": "/not_sure"},
+    ]
 
 
 def offer(dispatcher: CollectingDispatcher, check: Check, signs: List[str]) -> List[EventType]:
@@ -37,14 +42,20 @@ def offer(dispatcher: CollectingDispatcher, check: Check, signs: List[str]) -> L
     texts = messages(check.locale)["check"]
     found = prefill(check, signs)
     payload = json.dumps({"topic": check.topic})
-    dispatcher.utter_message(text=texts["offer"].format(count=len(check.questions) - len(found)), buttons=[
-        {"title": texts["offer_yes"], "payload": f"/start_self_check{payload}"},
-        {"title": texts["offer_no"], "payload": "/deny"}])
+    dispatcher.utter_message(
+        text=texts["offer"].format(count=len(check.questions) - len(found)),
+        buttons=[
+            {"title": texts["offer_yes"], "payload": f"/start_self_check{payload}"},
+            {"title": texts["offer_no"], "payload": "/deny"},
+        ],
+    )
     return [SlotSet("check_prefill", {"check": check.id, "answers": found}), SlotSet("offer", "self_check")]
 
 
 def signs_list(check: Check, answers: Dict[str, str]) -> str:
-    return "\n".join(f"- **{q.sign[0].upper() + q.sign[1:]}.** {q.why}" for q in check.questions if answers.get(q.id) == "yes")
+    return "\n".join(
+        f"- **{q.sign[0].upper() + q.sign[1:]}.** {q.why}" for q in check.questions if answers.get(q.id) == "yes"
+    )
 
 
 def begin(dispatcher: CollectingDispatcher, tracker: Tracker) -> Tuple[List[EventType], bool]:
@@ -55,25 +66,39 @@ def begin(dispatcher: CollectingDispatcher, tracker: Tracker) -> Tuple[List[Even
     texts = messages(current.locale)["check"]
     if check is None:
         if current.topic and current.topic != "crisis":
-            from actions.answers import answer
-
             dispatcher.utter_message(text=texts["none_for_topic"])
             return answer(dispatcher, current.topic, "warning_signs", current) + reset(), False
-        options = [c for (locale, _), c in checks().items() if locale == current.locale and current.audience in c.audiences]
-        dispatcher.utter_message(text=texts["pick"], buttons=[
-            {"title": texts["names"].get(c.id, c.title), "payload": f"/start_self_check{json.dumps({'topic': c.topic})}"}
-            for c in options])
+        options = [
+            c for (locale, _), c in checks().items() if locale == current.locale and current.audience in c.audiences
+        ]
+        dispatcher.utter_message(
+            text=texts["pick"],
+            buttons=[
+                {
+                    "title": texts["names"].get(c.id, c.title),
+                    "payload": f"/start_self_check{json.dumps({'topic': c.topic})}",
+                }
+                for c in options
+            ],
+        )
         return reset(), False
     stored = tracker.get_slot("check_prefill") or {}
     answers = answers_from(stored.get("answers")) if stored.get("check") == check.id else {}
     answers.update(prefill(check, check_signs(tracker)))
     dispatcher.utter_message(text=f"**{check.title}**\n\n{check.intro}")
     if answers:
-        signs = "; ".join(check.question(q).sign for q in answers if check.question(q))
+        asked = [check.question(q) for q in answers]
+        signs = "; ".join(question.sign for question in asked if question)
         dispatcher.utter_message(text=texts["prefilled"].format(signs=signs))
     dispatcher.utter_message(json_message={"stats_event": "self_check", "detail": "started", "topic": check.topic})
-    return [SlotSet("check_id", check.id), SlotSet("check_answers", answers), SlotSet("check_answer", None),
-            SlotSet("check_prefill", None), SlotSet("topic", check.topic), SlotSet("offer", None)], True
+    return [
+        SlotSet("check_id", check.id),
+        SlotSet("check_answers", answers),
+        SlotSet("check_answer", None),
+        SlotSet("check_prefill", None),
+        SlotSet("topic", check.topic),
+        SlotSet("offer", None),
+    ], True
 
 
 def ask_next(dispatcher: CollectingDispatcher, check: Check, answers: Dict[str, str], locale: str) -> None:
@@ -86,7 +111,7 @@ def ask_next(dispatcher: CollectingDispatcher, check: Check, answers: Dict[str, 
 
 
 def accept_offer(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
-    """"Yes" to an offered check: begin it; the form then asks the first question."""
+    """ "Yes" to an offered check: begin it; the form then asks the first question."""
     events, began = begin(dispatcher, tracker)
     return events + [FollowupAction("self_check_form")] if began else events
 
@@ -117,16 +142,18 @@ class ValidateSelfCheckForm(FormValidationAction):
     def name(self) -> Text:
         return "validate_self_check_form"
 
-    async def required_slots(self, domain_slots: List[Text], dispatcher: CollectingDispatcher, tracker: Tracker,
-                             domain: DomainDict) -> List[Text]:
+    async def required_slots(
+        self, domain_slots: List[Text], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Text]:
         check = get(tracker.get_slot("check_id"), turn(tracker).locale)
         answers = answers_from(tracker.get_slot("check_answers"))
         if check is None or check.urgent_yes(answers) or check.next_question(answers) is None:
             return []
         return ["check_answer"]
 
-    def validate_check_answer(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                              domain: DomainDict) -> Dict[Text, Any]:
+    def validate_check_answer(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
         check = get(tracker.get_slot("check_id"), turn(tracker).locale)
         answers = answers_from(tracker.get_slot("check_answers"))
         answer = ANSWER_INTENTS.get(intent(tracker))
@@ -155,14 +182,27 @@ class ActionSelfCheckResult(Action):
         texts = messages(current.locale)["check"]
         listed = signs_list(check, answers)
         body = f"{texts['said_yes']}\n{listed}\n\n{check.results[band]}" if listed else check.results[band]
-        dispatcher.utter_message(text=body, buttons=[] if urgent else [
-            {"title": texts["restart"], "payload": f"/start_self_check{json.dumps({'topic': check.topic})}"}])
-        dispatcher.utter_message(json_message={
-            "content_id": f"self_check.{check.id}.{band}", "topic": check.topic, "kind": "self_check",
-            "audience": current.audience, "locale": current.locale, "urgent": urgent,
-            "sources": library().sources_payload(check.sources),
-            "signs": [q.id for q in check.questions if answers.get(q.id) == "yes"], "band": band,
-            "stats_event": "self_check", "detail": "completed"})
+        dispatcher.utter_message(
+            text=body,
+            buttons=[]
+            if urgent
+            else [{"title": texts["restart"], "payload": f"/start_self_check{json.dumps({'topic': check.topic})}"}],
+        )
+        dispatcher.utter_message(
+            json_message={
+                "content_id": f"self_check.{check.id}.{band}",
+                "topic": check.topic,
+                "kind": "self_check",
+                "audience": current.audience,
+                "locale": current.locale,
+                "urgent": urgent,
+                "sources": library().sources_payload(check.sources),
+                "signs": [q.id for q in check.questions if answers.get(q.id) == "yes"],
+                "band": band,
+                "stats_event": "self_check",
+                "detail": "completed",
+            }
+        )
         if urgent:
             crisis = library().find("crisis", check.urgent_subtype, current.audience, current.locale)
             if crisis is not None:

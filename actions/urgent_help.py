@@ -1,6 +1,7 @@
 """The urgent path: a disclosure of danger or ongoing harm gets the trauma-informed crisis text
 for its sub-type, `urgent: true`, and the help contacts for the user's country (emergency
 number first when someone is in danger). The safe word brings the contacts back any time."""
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Text
@@ -9,9 +10,10 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.context import CRISIS_INTENT_PREFIX, Turn, entity, intent, possible_danger, turn
+from actions.context import Turn, entity, intent, possible_danger, turn
 from actions.replies import send_helplines, send_item
-from bot.content import URGENT_SUBTYPES, library
+from bot.library.content import URGENT_SUBTYPES, library
+from bot.library.vocabulary import CRISIS_PREFIX
 
 
 def subtype_of(tracker: Tracker) -> str:
@@ -19,7 +21,7 @@ def subtype_of(tracker: Tracker) -> str:
     named = entity(tracker, "urgent_subtype")
     if named in URGENT_SUBTYPES:
         return named
-    name = intent(tracker)[len(CRISIS_INTENT_PREFIX):]
+    name = intent(tracker)[len(CRISIS_PREFIX) :]
     return name if name in URGENT_SUBTYPES else "ongoing_abuse"
 
 

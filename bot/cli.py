@@ -1,10 +1,11 @@
 """The `lumi` command line: content review and statistics reports for operators.
 
-  lumi content check                     lint all content, print the coverage table
-  lumi content review ID --by NAME       sign an item off as reviewed
-  lumi stats [--from D] [--to D] [--site S] [--format table|json|csv] [--html FILE]
-  lumi stats purge --older-than 365d     delete counters older than the retention period
+lumi content check                     lint all content, print the coverage table
+lumi content review ID --by NAME       sign an item off as reviewed
+lumi stats [--from D] [--to D] [--site S] [--format table|json|csv] [--html FILE]
+lumi stats purge --older-than 365d     delete counters older than the retention period
 """
+
 from __future__ import annotations
 
 import argparse
@@ -14,7 +15,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import List, Optional
 
-from bot.content import ContentError
+from bot.library.content import ContentError
 from bot.settings import get_settings
 
 
@@ -33,7 +34,9 @@ def _date(value: str) -> datetime:
 
 
 def parser() -> argparse.ArgumentParser:
-    main = argparse.ArgumentParser(prog="lumi", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    main = argparse.ArgumentParser(
+        prog="lumi", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     groups = main.add_subparsers(dest="group", required=True)
 
     content = groups.add_parser("content", help="check and review content")
@@ -57,7 +60,7 @@ def parser() -> argparse.ArgumentParser:
 
 
 def content_command(args: argparse.Namespace) -> int:
-    from bot.content_check import coverage_table, review, run_check
+    from bot.library.content_check import coverage_table, review, run_check
 
     if args.command == "review":
         try:
@@ -72,15 +75,15 @@ def content_command(args: argparse.Namespace) -> int:
         print(coverage_table(report))
     for warning in report.warnings:
         print(f"warning: {warning}")
-    for error in report.errors:
-        print(f"error: {error}", file=sys.stderr)
+    for problem in report.errors:
+        print(f"error: {problem}", file=sys.stderr)
     print("content check: " + ("OK" if report.ok else f"{len(report.errors)} error(s)"))
     return 0 if report.ok else 1
 
 
 def stats_command(args: argparse.Namespace) -> int:
-    from bot.stats_report import as_csv, as_html, as_json, as_text, build_report
-    from bot.stats_store import make_engine, migrate, purge
+    from bot.stats.report import as_csv, as_html, as_json, as_text, build_report
+    from bot.stats.store import make_engine, migrate, purge
 
     engine = make_engine(get_settings().stats_url)
     migrate(engine)
@@ -92,7 +95,9 @@ def stats_command(args: argparse.Namespace) -> int:
     start = args.start or end - timedelta(days=31)
     tables = build_report(engine, start, end, args.site)
     if args.html:
-        title = f"Lumi usage {start:%Y-%m-%d} to {end - timedelta(days=1):%Y-%m-%d}" + (f", site {args.site}" if args.site else "")
+        title = f"Lumi usage {start:%Y-%m-%d} to {end - timedelta(days=1):%Y-%m-%d}" + (
+            f", site {args.site}" if args.site else ""
+        )
         args.html.write_text(as_html(tables, title), encoding="utf-8")
         print(f"wrote {args.html}")
         return 0

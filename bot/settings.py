@@ -1,4 +1,5 @@
 """All of Lumi's configuration, read from environment variables (documented in README.md)."""
+
 from __future__ import annotations
 
 import os
@@ -28,15 +29,24 @@ class Settings:
     default_locale: str = field(default_factory=lambda: os.environ.get("LUMI_DEFAULT_LOCALE", "en"))
     default_audience: str = field(default_factory=lambda: os.environ.get("LUMI_DEFAULT_AUDIENCE", "teen"))
     spacy_dir: Path = field(default_factory=lambda: Path(os.environ.get("LUMI_SPACY_DIR", ROOT / "build" / "spacy")))
-    stats_url: str = field(default_factory=lambda: os.environ.get("LUMI_STATS_URL", f"sqlite:///{ROOT / 'lumi_stats.db'}"))
+    stats_url: str = field(
+        default_factory=lambda: os.environ.get("LUMI_STATS_URL", f"sqlite:///{ROOT / 'lumi_stats.db'}")
+    )
     stats_enabled: bool = field(default_factory=lambda: _bool("LUMI_STATS_ENABLED", True))
-    conversation_ttl_minutes: float = field(default_factory=lambda: float(os.environ.get("LUMI_CONVERSATION_TTL_MINUTES", "60")))
+    conversation_ttl_minutes: float = field(
+        default_factory=lambda: float(os.environ.get("LUMI_CONVERSATION_TTL_MINUTES", "60"))
+    )
     concurrent_replies: int = field(default_factory=lambda: int(os.environ.get("LUMI_CONCURRENT_REPLIES", "2")))
     max_message_chars: int = field(default_factory=lambda: int(os.environ.get("LUMI_MAX_MESSAGE_CHARS", "1000")))
-    allowed_origins: Tuple[str, ...] = field(default_factory=lambda: _list("LUMI_ALLOWED_ORIGINS", "http://localhost:8080,http://127.0.0.1:8080"))
+    allowed_origins: Tuple[str, ...] = field(
+        default_factory=lambda: _list("LUMI_ALLOWED_ORIGINS", "http://localhost:8080,http://127.0.0.1:8080")
+    )
     web_port: int = field(default_factory=lambda: int(os.environ.get("LUMI_WEB_PORT", "8080")))
     rasa_url: str = field(default_factory=lambda: os.environ.get("LUMI_RASA_URL", "http://localhost:5005"))
-    public_url: str = field(default_factory=lambda: os.environ.get("LUMI_PUBLIC_URL", "http://localhost:8080").rstrip("/"))
+    rasa_patches: bool = field(default_factory=lambda: _bool("LUMI_RASA_PATCHES", True))
+    public_url: str = field(
+        default_factory=lambda: os.environ.get("LUMI_PUBLIC_URL", "http://localhost:8080").rstrip("/")
+    )
 
 
 def get_settings() -> Settings:

@@ -1,4 +1,5 @@
 """Shared fixtures: rasa-sdk trackers for action tests, service checks, the trained model."""
+
 from __future__ import annotations
 
 import json
@@ -85,10 +86,32 @@ def trained_model() -> Path:
     return MODEL
 
 
+@pytest.fixture(scope="session")
+def parser(trained_model):
+    """The trained NLU, loaded once for the whole session (it takes seconds and some 500 MB)."""
+    from bot.tools.evaluate import Parser
+
+    return Parser(trained_model)
+
+
+GROUPS = {"unit": [], "model": ["model"], "e2e": ["model", "e2e"], "browser": ["model", "e2e", "browser"]}
+
+
+def pytest_collection_modifyitems(items: List[pytest.Item]) -> None:
+    """Each test is marked by its folder: tests/unit need no model, tests/model need the trained
+    model, tests/e2e the running servers, tests/browser Chromium as well."""
+    for item in items:
+        group = Path(str(item.fspath)).parent.name
+        for marker in GROUPS.get(group, []):
+            item.add_marker(marker)
+
+
 def _ask(message: str) -> Any:
-    request = urllib.request.Request(f"http://127.0.0.1:{RASA_PORT}/webhooks/rest/webhook",
-                                     data=json.dumps({"sender": "warmup", "message": message}).encode(),
-                                     headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{RASA_PORT}/webhooks/rest/webhook",
+        data=json.dumps({"sender": "warmup", "message": message}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
     with urllib.request.urlopen(request, timeout=30) as reply:
         return json.loads(reply.read())
 
@@ -104,19 +127,34 @@ def servers(trained_model, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("servers")
     endpoints = tmp / "endpoints.yml"
     endpoints.write_text(endpoints_for(ACTION_PORT))
-    env = server_env(LUMI_STATS_URL=f"sqlite:///{tmp / 'stats.db'}",
-                     LUMI_ALLOWED_ORIGINS=f"http://localhost:8080,http://localhost:{WEB_PORT}",
-                     LUMI_RASA_URL=f"http://127.0.0.1:{RASA_PORT}", LUMI_WEB_PORT=str(WEB_PORT))
+    env = server_env(
+        LUMI_STATS_URL=f"sqlite:///{tmp / 'stats.db'}",
+        LUMI_ALLOWED_ORIGINS=f"http://localhost:8080,http://localhost:{WEB_PORT}",
+        LUMI_RASA_URL=f"http://127.0.0.1:{RASA_PORT}",
+        LUMI_WEB_PORT=str(WEB_PORT),
+    )
 
     def start_actions() -> subprocess.Popen:
-        return subprocess.Popen(action_server_command(ACTION_PORT), cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        return subprocess.Popen(
+            action_server_command(ACTION_PORT), cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
 
     state = {"actions": start_actions(), "db": tmp / "stats.db", "log": tmp / "rasa.log", "env": env}
     log = (tmp / "rasa.log").open("w")
     state["rasa"] = subprocess.Popen(
-        rasa_server_command(trained_model, endpoints, RASA_PORT), cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    state["web"] = subprocess.Popen([sys.executable, "-m", "bot.web_server"], cwd=ROOT, env=env,
-                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        rasa_server_command(trained_model, endpoints, RASA_PORT),
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    state["web"] = subprocess.Popen(
+        [sys.executable, "-m", "bot.web.server"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
     def wait_until_answering(deadline_s: float = 240) -> None:
         deadline = time.monotonic() + deadline_s
