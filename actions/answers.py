@@ -70,7 +70,7 @@ class ActionTellMore(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         current = turn(tracker)
-        item = library().items.get(tracker.get_slot("last_content_id") or "")
+        item = library().item(tracker.get_slot("last_content_id") or "", current.locale)
         if item is None or not item.more:
             dispatcher.utter_message(
                 text=messages(current.locale)["tell_more_none"], buttons=topic_buttons(current.locale)

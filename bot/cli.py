@@ -1,7 +1,7 @@
 """The `lumi` command line: content review and statistics reports for operators.
 
 lumi content check                     lint all content, print the coverage table
-lumi content review ID --by NAME       sign an item off as reviewed
+lumi content review ID --by NAME [--locale xx]  sign an item off as reviewed
 lumi stats [--from D] [--to D] [--site S] [--format table|json|csv] [--html FILE]
 lumi stats purge --older-than 365d     delete counters older than the retention period
 """
@@ -46,6 +46,7 @@ def parser() -> argparse.ArgumentParser:
     review = content_cmd.add_parser("review", help="sign an item off as reviewed")
     review.add_argument("item_id")
     review.add_argument("--by", required=True, help="the reviewer's name")
+    review.add_argument("--locale", default="en", help="the item's language (default: en)")
 
     stats = groups.add_parser("stats", help="anonymised usage reports")
     stats.add_argument("--from", dest="start", type=_date, default=None, help="first day (default: 30 days ago)")
@@ -64,7 +65,7 @@ def content_command(args: argparse.Namespace) -> int:
 
     if args.command == "review":
         try:
-            path = review(args.item_id, args.by)
+            path = review(args.item_id, args.by, locale=args.locale)
         except ContentError as error:
             print(f"error: {error}", file=sys.stderr)
             return 1

@@ -60,8 +60,12 @@ class Item:
 @dataclass
 class Library:
     sources: Dict[str, Source] = field(default_factory=dict)
-    items: Dict[str, Item] = field(default_factory=dict)
+    # by (locale, id): each language's item carries the same id as its English counterpart
+    items: Dict[Tuple[str, str], Item] = field(default_factory=dict)
     locales: Tuple[str, ...] = ()
+
+    def item(self, item_id: str, locale: str = "en") -> Optional[Item]:
+        return self.items.get((locale, item_id))
 
     def find(self, topic: str, kind: str, audience: str, locale: str, reviewed_only: bool = False) -> Optional[Item]:
         """The item for this audience, or the nearest audience that stands in for it."""
@@ -187,9 +191,9 @@ def load_library(content_dir: Optional[Path] = None) -> Library:
     for locale in library.locales:
         for path in sorted((content_dir / locale / "topics").glob("*.yml")):
             for item in load_topic_file(path, locale, library.sources):
-                if item.id in library.items:
+                if (locale, item.id) in library.items:
                     raise ContentError(f"{path}: item '{item.id}': duplicate id")
-                library.items[item.id] = item
+                library.items[(locale, item.id)] = item
     return library
 
 

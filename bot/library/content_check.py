@@ -135,12 +135,14 @@ def coverage_table(report: Report) -> str:
     return "\n".join(rows)
 
 
-def review(item_id: str, reviewer: str, content_dir: Optional[Path] = None, today: Optional[date] = None) -> Path:
+def review(
+    item_id: str, reviewer: str, content_dir: Optional[Path] = None, today: Optional[date] = None, locale: str = "en"
+) -> Path:
     """Marks one item reviewed in its YAML file, keeping the file's layout otherwise."""
     library = load_library(content_dir)
-    item = library.items.get(item_id)
+    item = library.item(item_id, locale)
     if item is None:
-        raise ContentError(f"no item with id {item_id!r}")
+        raise ContentError(f"no item with id {item_id!r} in locale {locale!r}")
     path = Path(item.file)
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     start = next(

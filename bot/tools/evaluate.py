@@ -3,6 +3,7 @@
                                                set (default: the locked test set; dev, dev2)
   `python -m bot.tools.evaluate safety [set]`  crisis recall and false-alarm rate on a safety set, for
                                                the safety net alone and for the whole NLU
+  `python -m bot.tools.evaluate report`        every set; writes docs/evaluation.md (`make eval`)
 A set is named as in evaluation/splits.yml or by its short name (NLU_SPLITS, SAFETY_SPLITS).
 Results are printed and written to results/eval_<what>[_<set>].json."""
 
@@ -13,7 +14,7 @@ import json
 import sys
 from collections import Counter
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional
 
 import spacy
 
@@ -112,18 +113,22 @@ def safety_rates(flags_crisis: List[bool], flags_ordinary: List[bool]) -> Dict[s
     }
 
 
-def evaluate_safety_net(crisis: List[Dict[str, Any]], ordinary: List[Dict[str, Any]]) -> Dict[str, Any]:
+def safety_net_detector() -> Callable[[str], Optional[str]]:
+    """The deterministic safety net alone: text -> the danger sub-type it finds, or None."""
     from bot.safety.safety_net import SafetyPatterns
 
     nlp = spacy.load(get_settings().spacy_dir / "en")
-    patterns = SafetyPatterns.load(nlp, "en")
+    return SafetyPatterns.load(nlp, "en").check
+
+
+def evaluate_safety_net(crisis: List[Dict[str, Any]], ordinary: List[Dict[str, Any]]) -> Dict[str, Any]:
+    check = safety_net_detector()
     return {
         **safety_rates(
-            [patterns.check(r["text"]) is not None for r in crisis],
-            [patterns.check(r["text"]) is not None for r in ordinary],
+            [check(r["text"]) is not None for r in crisis], [check(r["text"]) is not None for r in ordinary]
         ),
-        "missed": [r["text"] for r in crisis if patterns.check(r["text"]) is None],
-        "false_alarms": [r["text"] for r in ordinary if patterns.check(r["text"]) is not None],
+        "missed": [r["text"] for r in crisis if check(r["text"]) is None],
+        "false_alarms": [r["text"] for r in ordinary if check(r["text"]) is not None],
     }
 
 
@@ -194,6 +199,11 @@ def main(argv: Optional[List[str]] = None) -> None:
     args = argv if argv is not None else sys.argv[1:]
     what = args[0] if args else "nlu"
     model = ROOT / "models" / "lumi.tar.gz"
+    if what == "report":
+        from bot.tools import evaluation_report
+
+        evaluation_report.main()
+        return
     if what == "nlu":
         split = args[1] if len(args) > 1 else "test"
         parser = Parser(model)

@@ -81,7 +81,7 @@ def test_tell_me_more_sends_the_longer_text_of_the_last_item(dispatcher):
     assert payload["content_id"] == "grooming.definition.teen"
     from bot.library.content import library
 
-    assert texts(dispatcher)[0] == library().items["grooming.definition.teen"].more
+    assert texts(dispatcher)[0] == library().item("grooming.definition.teen").more
 
 
 @pytest.mark.parametrize("subtype", ["immediate_danger", "self_harm", "sextortion", "ongoing_abuse", "exploitation"])

@@ -94,7 +94,7 @@ def test_review_signs_an_item_off_and_keeps_the_file_loadable(tmp_path):
 
     _write_library(tmp_path, GOOD_ITEM)
     review("grooming.definition.teen", "A. Reviewer", tmp_path, today=date(2026, 11, 25))
-    item = load_library(tmp_path).items["grooming.definition.teen"]
+    item = load_library(tmp_path).item("grooming.definition.teen")
     assert item.reviewed and item.review["reviewer"] == "A. Reviewer" and str(item.review["date"]) == "2026-11-25"
 
 
