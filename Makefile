@@ -13,8 +13,10 @@ export PYTHONHASHSEED := 0
 PROJECT := bot/project
 RASA_ARGS := --domain $(PROJECT)/domain --config config.yml
 MODEL := models/lumi.tar.gz
-SPACY := build/spacy/en/meta.json
-SPACY_INPUTS := content/en/entities.yml $(wildcard content/helplines/*.yml) bot/nlu/spacy_pipeline.py
+# one pipeline per language of content/ (English for the NLU; the others for their safety patterns)
+SPACY := build/spacy/.built
+SPACY_INPUTS := $(wildcard content/*/entities.yml content/*/safety_patterns.yml content/*/goals.yml) \
+	$(wildcard content/helplines/*.yml) bot/nlu/spacy_pipeline.py
 # the code the trained model runs (NLU components, policies and what they import): a change
 # retrains; tools (bot/tools) are not inputs
 MODEL_CODE := bot/settings.py $(wildcard bot/nlu/*.py bot/safety/*.py) \
@@ -40,6 +42,7 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 spacy: $(SPACY)
 $(SPACY): $(VENV)/.installed $(SPACY_INPUTS)
 	$(PY) -m bot.nlu.spacy_pipeline
+	touch $@
 
 fixed-help: $(VENV)/.installed
 	$(PY) -m bot.library.fixed_help

@@ -10,6 +10,7 @@ from rasa_sdk import Tracker
 
 from bot.library.content import AUDIENCES, TOPICS, library
 from bot.library.helplines import directory
+from bot.library.languages import languages
 from bot.library.self_checks import CHECK_SIGNS_KEY
 from bot.library.vocabulary import is_crisis, topic_of_intent
 from bot.settings import get_settings
@@ -89,6 +90,17 @@ def locale_of(tracker: Tracker) -> str:
     for value in (metadata(tracker).get("locale"), tracker.get_slot("locale")):
         if value in library().locales:
             return value
+    return get_settings().default_locale
+
+
+def danger_language_of(tracker: Tracker) -> str:
+    """The language of an urgent reply: the language of the patterns that found the danger, then
+    the page's, then the conversation's (the language of its last danger message)."""
+    page = metadata(tracker).get("locale")
+    page = page.split("-")[0] if isinstance(page, str) else None
+    for value in (entity(tracker, "urgent_language"), page, tracker.get_slot("language")):
+        if value in languages():
+            return str(value)
     return get_settings().default_locale
 
 

@@ -9,6 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.library.content import Item, library, messages
 from bot.library.helplines import directory, format_lines
+from bot.library.languages import countries_for
 
 
 def content_payload(item: Item, audience: str, urgent: bool = False) -> Dict[str, Any]:
@@ -38,14 +39,23 @@ def send_item(
 def send_helplines(
     dispatcher: CollectingDispatcher, country: Optional[str], purpose: str, locale: str, urgent: bool = False
 ) -> None:
-    """Help contacts for the country (international set when unknown, with an offer to pick
-    a country, asked after the help, never before)."""
+    """Help contacts for the country; when it is unknown, those of the countries where the
+    reply's language is spoken (the international set for English), with an offer to pick a
+    country, asked after the help, never before."""
     texts = messages(locale)
-    found = directory().country(country)
-    lines = directory().lines_for(found.code, purpose)
-    intro = texts["helplines_intro_country"].format(country=found.name) if country else texts["helplines_intro"]
+    codes = [country] if country else list(countries_for(locale))
+    found = [directory().country(code) for code in codes] or [directory().country(None)]
+    if len(found) > 1:
+        lines = directory().lines_for_countries([c.code for c in found], purpose, locale)
+    else:
+        lines = directory().lines_for(found[0].code, purpose, locale)
+    names = ", ".join(c.name for c in found)
+    intro = texts["helplines_intro_country"].format(country=names) if codes else texts["helplines_intro"]
     text = f"{intro}\n\n{format_lines(lines)}"
     if not country:
         text += f"\n\n{texts['ask_country']}"
     dispatcher.utter_message(text=text)
-    dispatcher.utter_message(json_message={"helplines": lines, "country": found.code, "urgent": urgent})
+    payload = {"helplines": lines, "country": found[0].code, "urgent": urgent}
+    if len(found) > 1:
+        payload["countries"] = [c.code for c in found]
+    dispatcher.utter_message(json_message=payload)

@@ -4,13 +4,14 @@ number first when someone is in danger). The safe word brings the contacts back 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.context import Turn, entity, intent, possible_danger, turn
+from actions.context import Turn, danger_language_of, entity, intent, possible_danger, turn
 from actions.replies import send_helplines, send_item
 from bot.library.content import URGENT_SUBTYPES, library
 from bot.library.vocabulary import CRISIS_PREFIX
@@ -26,8 +27,8 @@ def subtype_of(tracker: Tracker) -> str:
 
 
 def send_urgent_help(dispatcher: CollectingDispatcher, current: Turn, subtype: str) -> List[EventType]:
-    """The crisis text for the sub-type (always served, reviewed or not: help must never be
-    withheld), then the help contacts, both marked urgent."""
+    """The crisis text for the sub-type in the turn's language (always served, reviewed or not:
+    help must never be withheld), then the help contacts, both marked urgent."""
     item = library().find("crisis", subtype, current.audience, current.locale)
     if item is not None:
         send_item(dispatcher, item, current.audience, urgent=True)
@@ -48,7 +49,8 @@ class ActionUrgentHelp(Action):
         return "action_urgent_help"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
-        return [SlotSet("topic", "crisis")] + send_urgent_help(dispatcher, turn(tracker), subtype_of(tracker))
+        current = replace(turn(tracker), locale=danger_language_of(tracker))
+        return [SlotSet("topic", "crisis")] + send_urgent_help(dispatcher, current, subtype_of(tracker))
 
 
 class ActionShowHelplines(Action):

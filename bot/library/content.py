@@ -16,6 +16,7 @@ from bot.settings import get_settings
 
 __all__ = ["AUDIENCES", "KINDS", "TOPICS", "URGENT_SUBTYPES"]
 REVIEW_STATUSES = ("draft", "reviewed")
+FALLBACK_LOCALE = "en"  # the locale whose items stand in for a missing translation
 # Who stands in for whom when an audience has no item of its own.
 AUDIENCE_FALLBACK = {"educator": ("educator", "parent", "teen"), "parent": ("parent", "teen"), "teen": ("teen",)}
 _URL = re.compile(r"^https://[^\s/$.?#][^\s]*$")
@@ -68,7 +69,14 @@ class Library:
         return self.items.get((locale, item_id))
 
     def find(self, topic: str, kind: str, audience: str, locale: str, reviewed_only: bool = False) -> Optional[Item]:
-        """The item for this audience, or the nearest audience that stands in for it."""
+        """The item for this audience, or the nearest audience that stands in for it; in English
+        when the locale has no item on it yet."""
+        found = self._find(topic, kind, audience, locale, reviewed_only)
+        if found is None and locale != FALLBACK_LOCALE:
+            return self._find(topic, kind, audience, FALLBACK_LOCALE, reviewed_only)
+        return found
+
+    def _find(self, topic: str, kind: str, audience: str, locale: str, reviewed_only: bool) -> Optional[Item]:
         candidates = [
             item
             for item in self.items.values()
@@ -206,13 +214,18 @@ def library() -> Library:
     return cached_library(get_settings().content_dir)
 
 
-@lru_cache(maxsize=8)
+@lru_cache(maxsize=16)
 def _messages(content_dir: Path, locale: str) -> Dict[str, Any]:
-    return load_yaml(content_dir / locale / "messages.yml")
+    english = load_yaml(content_dir / "en" / "messages.yml")
+    path = content_dir / locale / "messages.yml"
+    if locale == "en" or not path.exists():
+        return english
+    return {**english, **(load_yaml(path) or {})}
 
 
 def messages(locale: str) -> Dict[str, Any]:
-    """Fixed short texts of a locale (content/<locale>/messages.yml)."""
+    """Fixed short texts of a locale (content/<locale>/messages.yml); a text the locale does not
+    have yet is the English one."""
     return _messages(get_settings().content_dir, locale)
 
 

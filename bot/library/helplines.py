@@ -8,7 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
 
-from bot.library.content import ContentError, load_yaml
+from bot.library.content import ContentError, load_yaml, messages
 from bot.settings import get_settings
 
 INTERNATIONAL = "INT"
@@ -72,9 +72,10 @@ class Directory:
                 return country.code
         return None
 
-    def lines_for(self, code: Optional[str], purpose: str) -> List[Dict[str, Optional[str]]]:
+    def lines_for(self, code: Optional[str], purpose: str, locale: str = "en") -> List[Dict[str, Optional[str]]]:
         """The helplines payload: emergency number first when the purpose says so, then the
-        lines of the purpose's categories in order, without repeats."""
+        lines of the purpose's categories in order, without repeats; the emergency entry named in
+        `locale`."""
         country = self.country(code)
         spec = self.purposes.get(purpose) or self.purposes["general"]
         chosen: List[Line] = []
@@ -90,10 +91,25 @@ class Directory:
             "hours": "24/7",
             "for": country.emergency_note or spec.get("emergency_for", "Someone is in danger right now"),
         }
+        if locale != "en":
+            texts = messages(locale)
+            emergency.update(name=texts["emergency_label"], **{"for": texts["emergency_for"]})
         if spec.get("emergency") == "first":
             payload.insert(0, emergency)
         elif spec.get("emergency") == "last":
             payload.append(emergency)
+        return payload
+
+    def lines_for_countries(
+        self, codes: List[str], purpose: str, locale: str = "en", per_other_country: int = 2
+    ) -> List[Dict[str, Optional[str]]]:
+        """Help contacts when only the language is known: the first country's in full, then the
+        first `per_other_country` of each other country's, each line saying its country."""
+        payload: List[Dict[str, Optional[str]]] = []
+        for index, code in enumerate(codes):
+            shown = {(line["name"], line["phone"]) for line in payload}
+            new = [line for line in self.lines_for(code, purpose, locale) if (line["name"], line["phone"]) not in shown]
+            payload += [{**line, "country": code} for line in (new if index == 0 else new[:per_other_country])]
         return payload
 
 

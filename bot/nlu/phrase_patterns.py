@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from functools import lru_cache
 from typing import Any, Dict, FrozenSet, Iterable, List, Mapping, Optional, Set, Tuple
 
 from spacy.language import Language
@@ -49,8 +50,16 @@ def expand(pattern: str) -> List[str]:
 
 def _forms(nlp: Language, word: str) -> List[List[str]]:
     """The tokens of `word` as the pipeline splits it, each with its lemma and lowercase form."""
+    return [list(forms) for forms in _cached_forms(nlp, word)]
+
+
+@lru_cache(maxsize=None)
+def _cached_forms(nlp: Language, word: str) -> Tuple[Tuple[str, ...], ...]:
+    """Patterns repeat their words thousands of times (every variant of every alternative):
+    the pipeline runs once per word. A word without a lemma (a pipeline without a lemmatizer)
+    stands for itself."""
     doc = nlp(word.lower())
-    return [sorted({t.lower_, t.lemma_.lower(), t.text}) for t in doc]
+    return tuple(tuple(sorted({t.lower_, t.lemma_.lower() or t.lower_, t.text})) for t in doc)
 
 
 def _word_specs(nlp: Language, word: str, optional: bool) -> List[TokenSpec]:

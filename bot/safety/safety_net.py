@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Set, Text, Tuple
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Set, Text, Tuple
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.utils.spacy_utils import SpacyModel
@@ -24,6 +24,9 @@ from bot.nlu.phrase_patterns import build_matcher, matches
 from bot.safety.intent_routing import demote_from, route_to
 from bot.safety.risk_classifier import RISK_KEY, crisis_probability
 from bot.settings import get_settings
+
+if TYPE_CHECKING:
+    from bot.safety.language_patterns import LanguagePatterns
 
 SUBTYPE_PRIORITY = ("immediate_danger", "self_harm", "exploitation", "sextortion", "ongoing_abuse")
 INTERCHANGEABLE = frozenset({"immediate_danger", "exploitation", "ongoing_abuse"})
@@ -53,6 +56,17 @@ def chosen_subtype(subtypes: Set[str], ranking: List[Dict[str, Any]]) -> Optiona
         return by_priority(subtypes)
     confidence = {r.get("name"): float(r.get("confidence") or 0.0) for r in ranking}
     return min(subtypes, key=lambda s: (-confidence.get(f"crisis_{s}", 0.0), SUBTYPE_PRIORITY.index(s)))
+
+
+def _entity(name: str, value: Optional[str], text: str) -> Dict[str, Any]:
+    return {"entity": name, "value": value, "start": 0, "end": len(text), "extractor": "SafetyNet", "confidence": 1.0}
+
+
+def page_locale(message: Message) -> Optional[str]:
+    """The language the page says it is in (the widget's `locale` metadata), if any."""
+    metadata = message.get("metadata") or {}
+    locale = metadata.get("locale") if isinstance(metadata, dict) else None
+    return locale.split("-")[0] if isinstance(locale, str) else None
 
 
 def set_risk_mark(message: Message, by: str, **mark: Any) -> None:
@@ -191,44 +205,36 @@ class SafetyNet(SpacyComponent):
         self.fallback_threshold = float(settings["fallback_threshold"])
         self.question_topics = {k: frozenset(v) for k, v in settings["question_topics"].items()}
         self.question_confidence = float(settings["question_confidence"])
-        self._patterns: Optional[SafetyPatterns] = None
+        self._patterns: Optional["LanguagePatterns"] = None
 
-    def _get_patterns(self, nlp: Language) -> SafetyPatterns:
+    def _get_patterns(self, nlp: Language) -> "LanguagePatterns":
         if self._patterns is None:
-            self._patterns = SafetyPatterns.load(nlp, self.locale)
+            from bot.safety.language_patterns import LanguagePatterns
+
+            self._patterns = LanguagePatterns.load(nlp, self.locale)
         return self._patterns
 
     def process(self, messages: List[Message], model: SpacyModel) -> List[Message]:
-        patterns = self._get_patterns(model.model)
+        languages = self._get_patterns(model.model)
         for message in messages:
             text = message.get(TEXT) or ""
             if text.startswith("/"):
                 continue  # a button payload, not something the user wrote
-            if patterns.is_safe_word(text):
+            if languages.safe_word_language(text):
                 route_to(message, "safe_word", "safety net")
                 continue
-            if patterns.is_farewell(text):
+            if languages.is_farewell(text):
                 self._farewell(message)
                 continue
             doc = message_doc(message, model)
-            found = patterns.detect_all(doc)
+            found, language = languages.detect(text, doc, prefer=page_locale(message))
             subtype = chosen_subtype(found, message.get(INTENT_RANKING_KEY) or [])
-            if subtype and self._asked_about(message, doc, found, patterns):
+            if subtype and language == languages.primary and self._asked_about(message, doc, found, languages.main):
                 mark_urgent(message, subtype)
             elif subtype:
                 route_to(message, f"crisis_{subtype}", "safety net")
                 self._add(
-                    message,
-                    [
-                        {
-                            "entity": "urgent_subtype",
-                            "value": subtype,
-                            "start": 0,
-                            "end": len(text),
-                            "extractor": "SafetyNet",
-                            "confidence": 1.0,
-                        }
-                    ],
+                    message, [_entity("urgent_subtype", subtype, text), _entity("urgent_language", language, text)]
                 )
             else:
                 self._route_likely_crisis(message)

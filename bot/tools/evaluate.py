@@ -115,10 +115,10 @@ def safety_rates(flags_crisis: List[bool], flags_ordinary: List[bool]) -> Dict[s
 
 def safety_net_detector() -> Callable[[str], Optional[str]]:
     """The deterministic safety net alone: text -> the danger sub-type it finds, or None."""
-    from bot.safety.safety_net import SafetyPatterns
+    from bot.safety.language_patterns import LanguagePatterns
 
     nlp = spacy.load(get_settings().spacy_dir / "en")
-    return SafetyPatterns.load(nlp, "en").check
+    return LanguagePatterns.load(nlp, "en").check
 
 
 def evaluate_safety_net(crisis: List[Dict[str, Any]], ordinary: List[Dict[str, Any]]) -> Dict[str, Any]:

@@ -58,18 +58,28 @@ def safety_figures(evaluation_set: datasets.EvaluationSet, parser: Parser, net: 
     }
 
 
+SEVERITY = {"question": 0, "concern": 1, "danger": 2}
+
+
+def level_of(row: Dict[str, Any]) -> str:
+    """The safer of the collector's level and an independent second reading's, if any."""
+    second = (row.get("second_reading") or {}).get("level")
+    levels = [level for level in (row.get("level"), second) if level in SEVERITY]
+    return max(levels, key=SEVERITY.__getitem__) if levels else "question"
+
+
 def real_figures(evaluation_set: datasets.EvaluationSet, parser: Parser) -> Dict[str, Any]:
     rows = evaluation_set.messages()
     parsed = parser.parse([r["text"] for r in rows])
 
     def topic_right(row: Dict[str, Any], result: Parsed) -> bool:
         answered = topic_of_answer(result["intent"]["name"])
-        return answered in (row.get("topics") or []) or (answered == "crisis" and row.get("level") == "danger")
+        return answered in (row.get("topics") or []) or (answered == "crisis" and level_of(row) == "danger")
 
     pairs = list(zip(rows, parsed))
-    danger = [alarm(p) for r, p in pairs if r.get("level") == "danger"]
-    disclosures = [alarm(p) for r, p in pairs if r.get("level") in ("concern", "danger")]
-    questions = [alarm(p) for r, p in pairs if r.get("level") == "question"]
+    danger = [alarm(p) for r, p in pairs if level_of(r) == "danger"]
+    disclosures = [alarm(p) for r, p in pairs if level_of(r) in ("concern", "danger")]
+    questions = [alarm(p) for r, p in pairs if level_of(r) == "question"]
     return {
         "messages": len(rows),
         "sites": len({r.get("site") for r in rows}),

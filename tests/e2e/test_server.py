@@ -235,6 +235,12 @@ class TestWithTheActionServerDown:
         contacts = helplines(replies)
         assert contacts["urgent"] is True and any("999" in (line["phone"] or "") for line in contacts["helplines"])
 
+    def test_danger_in_another_language_gets_help_in_that_language(self, action_server_down):
+        replies = say("down-3", "quiero morirme", {"country": "ES"})
+        contacts = helplines(replies)
+        assert contacts["urgent"] is True and contacts["locale"] == "es" and contacts["country"] == "ES"
+        assert any(line["phone"] == "112" for line in contacts["helplines"])
+
     def test_other_messages_get_an_honest_reply_with_help(self, action_server_down):
         replies = say("down-2", "what is grooming?")
         assert "can't reach" in replies[0]["text"] and helplines(replies)["helplines"]
