@@ -176,7 +176,7 @@ class SafetyNet(SpacyComponent):
         # make a message urgent when they reach `crisis_probability_alone`, or reach
         # `crisis_probability` while the risk classifier gives at least `risk_support`; a crisis
         # intent with less support becomes the likeliest other intent. Chosen on the tuning sets
-        # (docs/performance.md): fewer false alarms on figures of speech, no disclosure lost.
+        # (docs/decisions/0001-safety-layers.md): fewer false alarms on figures of speech, no disclosure lost.
         # A question that trips a pattern of a sub-type in `question_topics` (sextortion and
         # exploitation, whose questions use the words of disclosures), which the classifier reads
         # as a question on that sub-type's own topic with at least `question_confidence`, and

@@ -416,7 +416,7 @@ def scale_out_lines(scale_out: Optional[Dict[str, Any]]) -> List[str]:
             for level, v in latency.items()
         ],
         "",
-        "See docs/performance.md for where the time goes.",
+        "Where the time goes, and why each serving patch exists: docs/decisions/.",
         "",
     ]
 

@@ -2,7 +2,7 @@
 examples, and accuracy on the first development set, of a scikit-learn copy of the intent
 classifier's input (spaCy's tokens of the lower-cased text, word 1-2-gram and character 2-4-gram
 counts, optionally tf-idf weighted) and of its balanced logistic regression. Used to compare
-classifier settings without retraining Rasa (docs/performance.md, fourth round); a copy, so its
+classifier settings without retraining Rasa (docs/decisions/0003-intent-classifier.md); a copy, so its
 figures are close to, not the same as, the trained model's."""
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ Rasa 3.6 runs every message's NLU graph and every next-action prediction through
 `dask.get`: each time it cuts the minimal sub-graph for the targets, builds a dask task
 graph and lets dask's scheduler order it. For a graph of a dozen nodes that bookkeeping
 costs about as much as some of the components (about 9 % of the server's time under load,
-docs/performance.md). This runner works out the order once per set of targets and then calls
+docs/decisions/0004-serving-patches.md). This runner works out the order once per set of targets and then calls
 the same nodes, with the same inputs, in that order."""
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ that needs several steps (starting a self-check) waits behind all the others sev
 over. With two at a time, one message computes while the other waits for the action server,
 and each is finished almost without interruption once it is its turn: the mean time to reply
 stays what the process's throughput allows and the slowest replies come close to it (p95 at
-10 conversations about 130-140 ms instead of 210-230 ms here, docs/performance.md).
+10 conversations about 130-140 ms instead of 210-230 ms here, docs/decisions/0009-reply-turn-taking.md).
 
 A message that has waited a second for its turn is worked on at once, as without the bound:
 if the action server is slow, the messages holding the turns must not hold up everyone else
