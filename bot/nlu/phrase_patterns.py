@@ -9,7 +9,7 @@ Notation (tokens separated by spaces):
   word?       optional word; (a|b)? optional choice
   =word       exactly this form (lowercase), not its other forms
   !(a|b)      one word that is none of these (and not their other forms)
-  NUM         a number ("13", "thirteen"); NUM? an optional one
+  NUM         a number ("13", "thirteen"); NUM? an optional one; (NUM|few) a number or "few"
   ~           up to three words of anything
   *           any number of words (use sparingly)
 Multi-token words like "i'll" or "don't" are split the way the tokenizer splits them.
@@ -28,6 +28,8 @@ from spacy.tokens import Doc
 
 TokenSpec = Dict[str, Any]
 # groups that need one variant per alternative: several words, or an exact "=form"
+# a number as one alternative of a group: "(NUM|ten|few) (mins|minutes)"
+NUMBER_ALTERNATIVES = frozenset({"NUM", r"\d+"})
 _MULTIWORD_GROUP = re.compile(r"\(([^()]*[\s=][^()]*)\)(\??)")
 
 
@@ -86,9 +88,11 @@ def _options(nlp: Language, raw: str) -> List[List[TokenSpec]]:
         return [[{"LOWER": word[1:], **extra}]]
     if not (word.startswith("(") and word.endswith(")")):
         return [_word_specs(nlp, word, optional)]
-    alternatives = [w for w in word[1:-1].split("|") if w]
+    alternatives = [w for w in word[1:-1].split("|") if w and w not in NUMBER_ALTERNATIVES]
     single = [alt for alt in alternatives if len(_forms(nlp, alt)) == 1]
     options = []
+    if len(alternatives) < len([w for w in word[1:-1].split("|") if w]):  # "(NUM|ten)", "(\d+|five)"
+        options.append([{"LIKE_NUM": True, **extra}])
     if single:
         forms = sorted({form for alt in single for form in _forms(nlp, alt)[0]})
         options.append([{"LEMMA": {"IN": forms}, **extra}])

@@ -20,6 +20,7 @@ from spacy.tokens import Doc
 from bot.library.content import load_yaml
 from bot.library.vocabulary import is_crisis
 from bot.nlu.entities import SpacyComponent, message_doc
+from bot.nlu.language_detector import language_of
 from bot.nlu.phrase_patterns import build_matcher, matches
 from bot.safety.intent_routing import demote_from, route_to
 from bot.safety.risk_classifier import RISK_KEY, crisis_probability
@@ -190,6 +191,9 @@ class SafetyNet(SpacyComponent):
             "risk_support": 0.1,
             "fallback_threshold": 0.2,
             "question_confidence": 0.5,
+            # how sure the language detector must be that a message is in another language before
+            # only that language's patterns judge it (docs/decisions/0014-danger-in-every-language.md)
+            "language_score": 0.7,
             "question_topics": {
                 "sextortion": ["topic_sextortion"],
                 "exploitation": ["topic_loverboy", "topic_grooming"],
@@ -205,6 +209,7 @@ class SafetyNet(SpacyComponent):
         self.fallback_threshold = float(settings["fallback_threshold"])
         self.question_topics = {k: frozenset(v) for k, v in settings["question_topics"].items()}
         self.question_confidence = float(settings["question_confidence"])
+        self.language_score = float(settings["language_score"])
         self._patterns: Optional["LanguagePatterns"] = None
 
     def _get_patterns(self, nlp: Language) -> "LanguagePatterns":
@@ -227,7 +232,8 @@ class SafetyNet(SpacyComponent):
                 self._farewell(message)
                 continue
             doc = message_doc(message, model)
-            found, language = languages.detect(text, doc, prefer=page_locale(message))
+            written_in = language_of(message, self.language_score)
+            found, language = languages.detect(text, doc, prefer=written_in or page_locale(message))
             subtype = chosen_subtype(found, message.get(INTENT_RANKING_KEY) or [])
             if subtype and language == languages.primary and self._asked_about(message, doc, found, languages.main):
                 mark_urgent(message, subtype)
@@ -236,9 +242,20 @@ class SafetyNet(SpacyComponent):
                 self._add(
                     message, [_entity("urgent_subtype", subtype, text), _entity("urgent_language", language, text)]
                 )
+            elif written_in in languages.others:
+                self._patterns_alone(message)
             else:
                 self._route_likely_crisis(message)
         return messages
+
+    def _patterns_alone(self, message: Message) -> None:
+        """A message clearly written in another language that has its own patterns, none of which
+        matched: the English classifiers read it as noise (their crisis intents and risk mark
+        fired on one Italian or Spanish question in three), so neither makes it urgent."""
+        if is_crisis((message.get(INTENT) or {}).get("name")):
+            demote_from(message, self.fallback_threshold, "another language, no pattern")
+        if (message.get(RISK_KEY) or {}).get("urgent"):
+            set_risk_mark(message, "another language, no pattern", urgent=False)
 
     def _farewell(self, message: Message) -> None:
         """Not urgent: no crisis intent and no fallback (the likeliest other intent, usually
