@@ -18,6 +18,7 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
 
 LANGUAGE_KEY = "language"
 
@@ -68,5 +69,5 @@ class LanguageDetector(GraphComponent):
                 message.set(LANGUAGE_KEY, detect_language(text), add_to_output=True)
         return messages
 
-    def process_training_data(self, training_data: Any) -> Any:
-        return training_data
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data  # training examples need no language

@@ -17,7 +17,9 @@ LANGUAGES = sorted(s.language for s in datasets.named("safety") if s.name == f"s
 
 
 def urgent_content(replies: List[Dict[str, Any]]) -> Dict[str, Any]:
-    found = [r["custom"] for r in replies if "custom" in r and r["custom"].get("urgent") and "content_id" in r["custom"]]
+    found = [
+        r["custom"] for r in replies if "custom" in r and r["custom"].get("urgent") and "content_id" in r["custom"]
+    ]
     assert found, replies
     return found[0]
 

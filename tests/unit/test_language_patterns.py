@@ -19,7 +19,7 @@ from bot.tools import datasets
 CONTENT = get_settings().content_dir
 LANGUAGES = [locale for locale in pattern_locales(CONTENT) if locale != "en"]
 DEV_SETS = {s.language: s for s in datasets.named("safety", role="development") if s.name.endswith("-patterns-dev")}
-MAX_VARIANTS = 3000  # about 3 s to build on 2 cores; more makes start-up and matching slow
+MAX_VARIANTS = 3500  # about 3 s to build on 2 cores; more makes start-up and matching slow
 
 
 @pytest.fixture(scope="module")
