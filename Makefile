@@ -13,10 +13,13 @@ export PYTHONHASHSEED := 0
 PROJECT := bot/project
 RASA_ARGS := --domain $(PROJECT)/domain --config config.yml
 MODEL := models/lumi.tar.gz
-# one pipeline per language of content/ (English for the NLU; the others for their safety patterns)
-SPACY := build/spacy/.built
-SPACY_INPUTS := $(wildcard content/*/entities.yml content/*/safety_patterns.yml content/*/goals.yml) \
-	$(wildcard content/helplines/*.yml) bot/nlu/spacy_pipeline.py
+# one spaCy pipeline per language of content/: English for the NLU (an input of the model), the
+# others for their safety patterns (read when the server starts, so a change needs no training)
+SPACY := build/spacy/en/meta.json
+SPACY_INPUTS := content/en/entities.yml $(wildcard content/helplines/*.yml) bot/nlu/spacy_pipeline.py
+SPACY_OTHERS := build/spacy/.others
+SPACY_OTHERS_INPUTS := $(wildcard content/*/entities.yml content/*/safety_patterns.yml content/*/goals.yml) \
+	bot/nlu/spacy_pipeline.py
 # the code the trained model runs (NLU components, policies and what they import): a change
 # retrains; tools (bot/tools) are not inputs
 MODEL_CODE := bot/settings.py $(wildcard bot/nlu/*.py bot/safety/*.py) \
@@ -30,7 +33,7 @@ PYTEST := $(PY) -m pytest -ra
 run: setup $(MODEL)
 	$(PY) -m bot.launch
 
-setup: $(VENV)/.installed $(SPACY)
+setup: $(VENV)/.installed $(SPACY) $(SPACY_OTHERS)
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	@test -n "$(PYTHON_BIN)" || { echo "Python 3.10 is needed (Rasa 3.6 supports 3.8-3.10); install it, e.g. with pyenv"; exit 1; }
@@ -39,9 +42,11 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 	$(PY) -m pip install --quiet -c constraints.txt -e ".[dev]"
 	touch $@
 
-spacy: $(SPACY)
+spacy: $(SPACY) $(SPACY_OTHERS)
 $(SPACY): $(VENV)/.installed $(SPACY_INPUTS)
-	$(PY) -m bot.nlu.spacy_pipeline
+	$(PY) -m bot.nlu.spacy_pipeline --locale en
+$(SPACY_OTHERS): $(VENV)/.installed $(SPACY_OTHERS_INPUTS)
+	$(PY) -m bot.nlu.spacy_pipeline --others
 	touch $@
 
 fixed-help: $(VENV)/.installed

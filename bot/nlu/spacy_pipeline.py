@@ -126,11 +126,15 @@ def pipeline_locales(content_dir: Path) -> List[str]:
 def main(argv: Optional[List[str]] = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--locale", action="append", help="locale(s) to build (default: all in content/)")
+    parser.add_argument("--others", action="store_true", help="every locale but English")
     parser.add_argument("--out", type=Path, default=None, help="output folder (default: LUMI_SPACY_DIR)")
     args = parser.parse_args(argv)
     settings = get_settings()
     out = args.out or settings.spacy_dir
-    for locale in args.locale or pipeline_locales(settings.content_dir):
+    locales = args.locale or pipeline_locales(settings.content_dir)
+    if args.others:
+        locales = [locale for locale in locales if locale != FULL_TABLE_LOCALE]
+    for locale in locales:
         nlp = build(locale, settings.content_dir)
         (out / locale).mkdir(parents=True, exist_ok=True)
         nlp.to_disk(out / locale)
