@@ -129,15 +129,23 @@ def test_a_question_frame_does_not_hide_a_disclosure_in_the_same_message(pattern
     [
         ("BLACKMAIL HELP", "sextortion"),
         ("he keeps asking me for steam cards or he sends the video to my mum", "sextortion"),
-        ("ich will mich umbringen", "self_harm"),
-        ("me quiero morir", "self_harm"),
-        ("ik wil dood", "self_harm"),
-        ("quero morrer", "self_harm"),
         ("he lends me to his mates and calls it love", "exploitation"),
     ],
 )
-def test_short_cries_for_help_and_other_languages_are_caught(patterns, text, subtype):
+def test_short_cries_for_help_are_caught(patterns, text, subtype):
     assert patterns.check(text) == subtype
+
+
+@pytest.mark.parametrize(
+    "text,language",
+    [("ich will mich umbringen", "de"), ("me quiero morir", "es"), ("ik wil dood", "nl"), ("quero morrer", "pt")],
+)
+def test_the_same_cry_in_another_language_is_caught_by_that_language_s_patterns(patterns, text, language):
+    from bot.safety.language_patterns import LanguagePatterns
+
+    found, by = LanguagePatterns.load(patterns.nlp).detect(text)
+    assert found == {"self_harm"} and by == language
+    assert patterns.check(text) is None  # the English file no longer holds other languages' phrases
 
 
 def _classified(ranking, risk=None):
