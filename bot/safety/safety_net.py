@@ -93,6 +93,9 @@ class SafetyPatterns:
         self.guards = build_matcher(nlp, {"guard": spec.get("guards", [])})
         self.guard_window = int(spec.get("guard_window", 8))
         self.disclosed = build_matcher(nlp, {"disclosed": spec.get("disclosed", [])})
+        # figures of speech that contain a danger phrase ("morirme de la risa"): a danger match
+        # that overlaps one of these is not a disclosure, whatever its sub-type
+        self.idioms = build_matcher(nlp, {"idiom": spec.get("idioms", [])})
         self.unguarded = set(spec.get("unguarded", []))
         past = spec.get("past") or {}
         self.past_subtypes = set(past.get("subtypes", []))
@@ -134,6 +137,12 @@ class SafetyPatterns:
         danger = matches(self.danger, doc)
         if not danger:
             return set()
+        idioms = [(start, end) for _, start, end in matches(self.idioms, doc)]
+        danger = [
+            (name, start, end)
+            for name, start, end in danger
+            if not any(i_start < end and start < i_end for i_start, i_end in idioms)
+        ]
         guards = matches(self.guards, doc)
         disclosed = bool(matches(self.disclosed, doc))
         found = {
