@@ -8,8 +8,7 @@ from typing import Any, Dict, List, Optional
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.library.content import Item, library, messages
-from bot.library.helplines import directory, format_lines
-from bot.library.languages import countries_for
+from bot.library.helplines import INTERNATIONAL, directory, format_lines
 
 
 def content_payload(item: Item, audience: str, urgent: bool = False) -> Dict[str, Any]:
@@ -43,14 +42,10 @@ def send_helplines(
     reply's language is spoken (the international set for English), with an offer to pick a
     country, asked after the help, never before."""
     texts = messages(locale)
-    codes = [country] if country else list(countries_for(locale))
-    found = [directory().country(code) for code in codes] or [directory().country(None)]
-    if len(found) > 1:
-        lines = directory().lines_for_countries([c.code for c in found], purpose, locale)
-    else:
-        lines = directory().lines_for(found[0].code, purpose, locale)
+    found, lines = directory().contacts(country, purpose, locale)
     names = ", ".join(c.name for c in found)
-    intro = texts["helplines_intro_country"].format(country=names) if codes else texts["helplines_intro"]
+    known = found[0].code != INTERNATIONAL
+    intro = texts["helplines_intro_country"].format(country=names) if known else texts["helplines_intro"]
     text = f"{intro}\n\n{format_lines(lines)}"
     if not country:
         text += f"\n\n{texts['ask_country']}"

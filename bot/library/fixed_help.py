@@ -16,7 +16,7 @@ import yaml
 
 from bot.library.content import messages
 from bot.library.helplines import INTERNATIONAL, Directory, format_lines, load_directory
-from bot.library.languages import countries_for, languages
+from bot.library.languages import languages
 from bot.settings import ROOT, get_settings
 
 OUT = ROOT / "bot" / "project" / "domain" / "fixed_help.yml"
@@ -39,18 +39,13 @@ def _variant(
 ) -> Dict[str, Any]:
     """One variant: for a country, or (code None) for the countries where the language is spoken
     (the international contacts for English), with the question of the country."""
-    codes = [code] if code else list(countries_for(language))
-    if len(codes) > 1:
-        lines = directory.lines_for_countries(codes, purpose, language)
-    else:
-        lines = directory.lines_for(codes[0] if codes else None, purpose, language)
+    found, lines = directory.contacts(code, purpose, language)
     text = f"{texts[text_key]}\n\n{format_lines(lines)}"
     if code is None:
         text += f"\n\n{texts['ask_country']}"
-    first = directory.country(codes[0] if codes else None).code
     variant: Dict[str, Any] = {
         "text": text,
-        "custom": {"helplines": lines, "country": first, "urgent": urgent, "fixed": True, "locale": language},
+        "custom": {"helplines": lines, "country": found[0].code, "urgent": urgent, "fixed": True, "locale": language},
     }
     if language != DEFAULT or code is not None:
         variant["condition"] = [

@@ -112,6 +112,20 @@ class Directory:
             payload += [{**line, "country": code} for line in (new if index == 0 else new[:per_other_country])]
         return payload
 
+    def contacts(
+        self, country: Optional[str], purpose: str, locale: str = "en"
+    ) -> Tuple[List[Country], List[Dict[str, Optional[str]]]]:
+        """The countries whose contacts a reply shows, and those contacts: the given country's;
+        when it is unknown, those of the countries where the reply's language is spoken
+        (content/languages.yml), or the international ones."""
+        from bot.library.languages import countries_for
+
+        codes = [country] if country else list(countries_for(locale))
+        found = [self.country(code) for code in codes] or [self.country(None)]
+        if len(found) > 1:
+            return found, self.lines_for_countries([c.code for c in found], purpose, locale)
+        return found, self.lines_for(found[0].code, purpose, locale)
+
 
 def _parse_line(raw: Dict[str, Any], where: str) -> Line:
     for key in ("name", "hours", "for", "categories", "source"):
