@@ -23,7 +23,8 @@ SPACY_OTHERS_INPUTS := $(wildcard content/*/entities.yml content/*/safety_patter
 # the code the trained model runs (NLU components, policies and what they import): a change
 # retrains; tools (bot/tools) are not inputs
 MODEL_CODE := bot/settings.py $(wildcard bot/nlu/*.py bot/safety/*.py) \
-	bot/library/content.py bot/library/helplines.py bot/library/self_checks.py bot/library/vocabulary.py
+	bot/library/content.py bot/library/helplines.py bot/library/languages.py bot/library/self_checks.py \
+	bot/library/vocabulary.py
 TRAIN_INPUTS := config.yml $(shell find $(PROJECT)/domain $(PROJECT)/data $(PROJECT)/risk_corpus -name '*.yml' 2>/dev/null) \
 	$(MODEL_CODE) $(SPACY) content/en/safety_patterns.yml content/en/goals.yml
 PYTEST := $(PY) -m pytest -ra
