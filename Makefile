@@ -71,9 +71,9 @@ test: setup $(MODEL) node_modules/axe-core/axe.min.js
 	$(PYTEST)
 	LUMI_RASA_PATCHES=0 $(PYTEST) tests/model tests/e2e
 
-# the tests that need no trained model and no server (under a minute)
+# the tests that need no trained model and no server, but the slow ones (under a minute)
 test-fast: setup
-	$(PYTEST) tests/unit
+	$(PYTEST) tests/unit -m "not slow"
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check bot actions tests

@@ -56,6 +56,7 @@ def test_a_language_s_patterns_expand_to_a_bounded_number_of_matcher_patterns(la
     assert sum(len(expand(p)) for p in written) <= MAX_VARIANTS
 
 
+@pytest.mark.slow
 def test_the_trimmed_pipeline_matches_exactly_what_the_whole_lemma_table_matches():
     language = "sv"
     spec = load_yaml(CONTENT / language / "safety_patterns.yml")

@@ -29,6 +29,7 @@ def test_no_message_is_both_urgent_and_ordinary():
     assert [t for t, kinds in by_text.items() if len(kinds) > 1] == []
 
 
+@pytest.mark.slow
 def test_the_model_learns_urgency_and_sub_type_from_examples():
     pairs = list(load_corpus(CORPUS))
     model = RiskModel().fit(pairs)
@@ -94,6 +95,7 @@ def test_the_risk_mark_at_the_margin_gives_way_only_to_a_sure_ordinary_intent(pr
     assert message.get(RISK_KEY)["urgent"] is urgent
 
 
+@pytest.mark.slow
 def test_its_fast_features_are_scikit_learn_s_and_survive_pickling():
     import pickle
 

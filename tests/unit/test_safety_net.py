@@ -205,6 +205,7 @@ def test_a_crisis_intent_counts_when_it_is_likely_or_the_risk_classifier_support
     assert message.get("intent")["name"] == expected
 
 
+@pytest.mark.slow
 def test_the_anchored_matcher_finds_exactly_what_one_spacy_matcher_finds(patterns):
     """bot/nlu/phrase_patterns.py runs only the pattern groups whose anchor words a message contains;
     on every test message it must find the same matches as spaCy's Matcher with all patterns."""

@@ -3,7 +3,11 @@ conversations only as long as configured, and the Redis lock store works, with L
 
 import asyncio
 
+import pytest
+
 from tests.conftest import require_service
+
+pytestmark = pytest.mark.slow  # a real Redis
 
 
 def test_redis_tracker_store_expires_conversations():
