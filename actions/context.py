@@ -12,7 +12,7 @@ from bot.library.content import AUDIENCES, TOPICS, library
 from bot.library.helplines import directory
 from bot.library.languages import languages
 from bot.library.self_checks import CHECK_SIGNS_KEY
-from bot.library.vocabulary import is_crisis, topic_of_intent
+from bot.library.vocabulary import is_crisis, language_code, topic_of_intent
 from bot.settings import get_settings
 
 
@@ -96,8 +96,7 @@ def locale_of(tracker: Tracker) -> str:
 def danger_language_of(tracker: Tracker) -> str:
     """The language of an urgent reply: the language of the patterns that found the danger, then
     the page's, then the conversation's (the language of its last danger message)."""
-    page = metadata(tracker).get("locale")
-    page = page.split("-")[0] if isinstance(page, str) else None
+    page = language_code(metadata(tracker).get("locale"))
     for value in (entity(tracker, "urgent_language"), page, tracker.get_slot("language")):
         if value in languages():
             return str(value)

@@ -14,13 +14,12 @@ from typing import Any, Dict, List, Optional
 
 import yaml
 
-from bot.library.content import messages
+from bot.library.content import FALLBACK_LOCALE, messages
 from bot.library.helplines import INTERNATIONAL, Directory, format_lines, load_directory
 from bot.library.languages import languages
 from bot.settings import ROOT, get_settings
 
 OUT = ROOT / "bot" / "project" / "domain" / "fixed_help.yml"
-DEFAULT = "en"
 RESPONSES = {
     # response name: (text key in messages.yml, helpline purpose, urgent)
     "utter_urgent_fallback": ("urgent_fallback", "general", True),
@@ -47,7 +46,7 @@ def _variant(
         "text": text,
         "custom": {"helplines": lines, "country": found[0].code, "urgent": urgent, "fixed": True, "locale": language},
     }
-    if language != DEFAULT or code is not None:
+    if language != FALLBACK_LOCALE or code is not None:
         variant["condition"] = [
             {"type": "slot", "name": "language", "value": language},
             {"type": "slot", "name": "country", "value": code},

@@ -45,6 +45,11 @@ def topic_of_intent(intent: object) -> Optional[str]:
     return None
 
 
+def language_code(locale: Any) -> Optional[str]:
+    """The language of a locale a page sends ("es-ES" -> "es"), or None."""
+    return locale.split("-")[0] if isinstance(locale, str) and locale else None
+
+
 def clean(value: Any, pattern: "re.Pattern[str]") -> str:
     """`value` if it is a string of the given form, else an empty string."""
     return value if isinstance(value, str) and pattern.match(value) else ""

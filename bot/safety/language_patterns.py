@@ -18,7 +18,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from bot.library.content import load_yaml
-from bot.safety.safety_net import SafetyPatterns
+from bot.safety.safety_net import SafetyPatterns, by_priority
 from bot.settings import get_settings
 
 logger = logging.getLogger(__name__)
@@ -108,6 +108,4 @@ class LanguagePatterns:
 
     def check(self, text: str) -> Optional[str]:
         """The most urgent sub-type found in any language (for the evaluation and the CLI)."""
-        from bot.safety.safety_net import by_priority
-
         return by_priority(self.detect(text)[0])

@@ -18,7 +18,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from bot.library.content import load_yaml
-from bot.library.vocabulary import is_crisis
+from bot.library.vocabulary import is_crisis, language_code
 from bot.nlu.entities import SpacyComponent, message_doc
 from bot.nlu.language_detector import language_of
 from bot.nlu.phrase_patterns import build_matcher, matches
@@ -66,8 +66,7 @@ def _entity(name: str, value: Optional[str], text: str) -> Dict[str, Any]:
 def page_locale(message: Message) -> Optional[str]:
     """The language the page says it is in (the widget's `locale` metadata), if any."""
     metadata = message.get("metadata") or {}
-    locale = metadata.get("locale") if isinstance(metadata, dict) else None
-    return locale.split("-")[0] if isinstance(locale, str) else None
+    return language_code(metadata.get("locale")) if isinstance(metadata, dict) else None
 
 
 def set_risk_mark(message: Message, by: str, **mark: Any) -> None:

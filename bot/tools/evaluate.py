@@ -146,14 +146,15 @@ def risk_sweep(parsed_crisis: List[Dict[str, Any]], parsed_ordinary: List[Dict[s
     return {str(t): safety_rates([p >= t for p in pc], [p >= t for p in po]) for t in RISK_SWEEP}
 
 
+def alarm(parsed: Dict[str, Any]) -> bool:
+    """Answered with urgent help: a crisis intent, or the risk classifier's urgent mark."""
+    return is_crisis(parsed["intent"]["name"]) or bool((parsed.get("risk") or {}).get("urgent"))
+
+
 def evaluate_system(parser: Parser, crisis: List[Dict[str, Any]], ordinary: List[Dict[str, Any]]) -> Dict[str, Any]:
     parsed_c, parsed_o = parser.parse([x["text"] for x in crisis]), parser.parse([x["text"] for x in ordinary])
 
-    def urgent(parsed: List[Dict[str, Any]]) -> List[bool]:
-        """Answered with urgent help: a crisis intent, or the risk classifier's urgent mark."""
-        return [is_crisis(r["intent"]["name"]) or bool((r.get("risk") or {}).get("urgent")) for r in parsed]
-
-    flags_c, flags_o = urgent(parsed_c), urgent(parsed_o)
+    flags_c, flags_o = [alarm(r) for r in parsed_c], [alarm(r) for r in parsed_o]
     return {
         **safety_rates(flags_c, flags_o),
         "missed": [r["text"] for r, f in zip(crisis, flags_c) if not f],

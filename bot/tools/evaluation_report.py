@@ -17,10 +17,9 @@ import subprocess
 from datetime import datetime, timezone
 from typing import Any, Callable, Dict, List, Optional
 
-from bot.library.vocabulary import is_crisis
 from bot.settings import ROOT
 from bot.tools import datasets
-from bot.tools.evaluate import RESULTS, Parser, evaluate_nlu, safety_net_detector, topic_of_answer
+from bot.tools.evaluate import RESULTS, Parser, alarm, evaluate_nlu, safety_net_detector, topic_of_answer
 
 DOC = ROOT / "docs" / "evaluation.md"
 Parsed = Dict[str, Any]
@@ -31,11 +30,6 @@ ROLE_NAMES = {
     "regression": "regression",
     "training_copy": "training copy",
 }
-
-
-def alarm(parsed: Parsed) -> bool:
-    """Answered with urgent help: a crisis intent, or the risk classifier's urgent mark."""
-    return is_crisis(parsed["intent"]["name"]) or bool((parsed.get("risk") or {}).get("urgent"))
 
 
 def share(flags: List[bool]) -> Optional[float]:

@@ -107,23 +107,20 @@ def write_sources(all_rows: Dict[str, List[Row]], sites: Dict[str, Dict[str, str
     ]
     for language, rows in all_rows.items():
         pages: Dict[str, List[str]] = defaultdict(list)
+        split_by_page: Dict[str, str] = {}
         for row in rows:
             pages[row["url"]].append(row["id"])
+            split_by_page[row["url"]] = split_of(row, language, sites) or ""
         lines += [
             f"## {language} ({len(rows)} messages, {len(pages)} pages)",
             "",
             "| split | page | messages |",
             "|---|---|---|",
         ]
-        for url in sorted(pages, key=lambda u: (split_of({"site": _site(rows, u)}, language, sites) or "", u)):
-            split = split_of({"site": _site(rows, url)}, language, sites)
-            lines.append(f"| {split} | <{url}> | {', '.join(pages[url])} |")
+        for url in sorted(pages, key=lambda u: (split_by_page[u], u)):
+            lines.append(f"| {split_by_page[url] or None} | <{url}> | {', '.join(pages[url])} |")
         lines.append("")
     SOURCES.write_text("\n".join(lines), encoding="utf-8")
-
-
-def _site(rows: List[Row], url: str) -> str:
-    return next(r["site"] for r in rows if r["url"] == url)
 
 
 def summary(language: str, rows: List[Row], sites: Dict[str, Dict[str, str]]) -> str:
